@@ -1,0 +1,45 @@
+//! Typed errors: each says what is wrong, in Go's words where Go checks the same thing, and where.
+
+/// Why a trace could not be read (further).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The header is not `go 1.N trace`.
+    #[error("bad file format: not a Go execution trace?")]
+    NotATrace,
+    /// The header names a version Go's tools do not read.
+    #[error("unknown or unsupported trace version go 1.{0}")]
+    UnsupportedVersion(u32),
+    /// A Go 1.11-1.21 trace, whose reader is not built yet.
+    #[error("go 1.{0} traces (the Go 1.11-1.21 format) are not yet supported")]
+    V1NotSupported(u32),
+    /// The bytes end inside a batch or a generation: the trace was cut.
+    #[error("{msg} (at byte {offset})")]
+    Truncated { offset: u64, msg: String },
+    /// Malformed bytes: a batch, table entry or event that cannot be decoded.
+    #[error("{msg} (at byte {offset})")]
+    Format { offset: u64, msg: String },
+    /// A generation is inconsistent as a whole (tables, frequency, clock snapshot).
+    #[error("{msg} (generation {gen})")]
+    Generation { gen: u64, msg: String },
+    /// An event breaks the ordering rules of the runtime's state machines.
+    #[error("{msg} (generation {gen}, {event} at {time_ns} ns)")]
+    Order { gen: u64, event: String, time_ns: i64, msg: String },
+}
+
+impl Error {
+    /// Whether the error means the trace ends early (cut) rather than damaged bytes.
+    pub fn is_truncation(&self) -> bool {
+        matches!(self, Error::Truncated { .. })
+    }
+
+    /// Go's own message, without the location we add.
+    pub fn go_message(&self) -> String {
+        match self {
+            Error::Truncated { msg, .. } | Error::Format { msg, .. } | Error::Generation { msg, .. } | Error::Order { msg, .. } => {
+                msg.clone()
+            }
+            other => other.to_string(),
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! The reader: trace bytes in, ordered events out, one at a time (Go's `reader.go`).
+
+use std::collections::VecDeque;
+
+use crate::batch_cursor::{heap_insert, heap_remove, heap_update, BatchCursor};
+use crate::error::Error;
+use crate::event::{Event, SchedCtx, Time};
+use crate::generation::{read_generation, read_generation_with_spill, CpuSample, Generation, Spill};
+use crate::order::Ordering;
+use crate::spec;
+use crate::version::{read_header, Version};
+
+/// Reads a Go execution trace from its bytes.
+///
+/// ```
+/// let bytes = b"go 1.26 trace\0\0\0";
+/// let mut r = gotrace::Reader::new(bytes).unwrap();
+/// let ev = r.read_event().unwrap().unwrap(); // the trace's first (and here only) Sync
+/// assert_eq!(ev.kind(), gotrace::EventKind::Sync);
+/// assert!(r.read_event().unwrap().is_none());
+/// ```
+pub struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    version: Version,
+    last_ts: Time,
+    gen: Option<Generation<'a>>,
+    frontier: Vec<BatchCursor>,
+    cpu_samples: VecDeque<CpuSample>,
+    order: Ordering,
+    syncs: u64,
+    read_gen_err: Option<Error>,
+    done: bool,
+    failed: bool,
+    spill: Option<Spill<'a>>,
+    spill_err: Option<Error>,
+    spill_err_sync: bool,
+    bytes_at_sync: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads the header. Fails on anything that is not a trace of a version this crate reads.
+    pub fn new(data: &'a [u8]) -> Result<Reader<'a>, Error> {
+        let (version, pos) = read_header(data)?;
+        if version.is_v1() {
+            return Err(Error::V1NotSupported(version.0));
+        }
+        Ok(Reader {
+            data,
+            pos,
+            version,
+            last_ts: 0,
+            gen: None,
+            frontier: Vec::new(),
+            cpu_samples: VecDeque::new(),
+            order: Ordering::new(version),
+            syncs: 0,
+            read_gen_err: None,
+            done: false,
+            failed: false,
+            spill: None,
+            spill_err: None,
+            spill_err_sync: false,
+            bytes_at_sync: pos,
+        })
+    }
+
+    /// The trace format version from the header.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// Bytes read when the last Sync event was returned: what a tolerant reader keeps.
+    pub fn bytes_at_last_sync(&self) -> usize {
+        self.bytes_at_sync
+    }
+
+    /// Bytes of the trace consumed so far (for progress).
+    pub fn bytes_read(&self) -> usize {
+        self.pos
+    }
+
+    /// The next event, `Ok(None)` at the end. After an error, returns `Ok(None)`.
+    pub fn read_event(&mut self) -> Result<Option<Event>, Error> {
+        if self.done || self.failed {
+            return Ok(None);
+        }
+        match self.next_event() {
+            Ok(Some(mut ev)) => {
+                if let Err(msg) = ev.validate_table_ids() {
+                    self.failed = true;
+                    return Err(self.order_error(&ev, msg));
+                }
+                // Times strictly increase, as in Go.
+                if ev.base.time <= self.last_ts {
+                    ev.base.time = self.last_ts + 1;
+                }
+                self.last_ts = ev.base.time;
+                if ev.base.typ == spec::EV_SYNC_EVENT {
+                    self.bytes_at_sync = self.pos;
+                }
+                Ok(Some(ev))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    fn gen_number(&self) -> u64 {
+        self.gen.as_ref().map_or(0, |g| g.gen)
+    }
+
+    fn order_error(&self, ev: &Event, msg: String) -> Error {
+        Error::Order { gen: self.gen_number(), event: ev.wire_name().to_string(), time_ns: ev.time(), msg }
+    }
+
+    fn sync_event(&mut self, with_table: bool) -> Event {
+        self.syncs += 1;
+        if with_table {
+            let g = self.gen.as_ref().expect("installed generation");
+            Event::new_sync(Some(g.table.clone()), g.table.sync.ns(g.min_ts), self.syncs)
+        } else {
+            Event::new_sync(None, self.last_ts, self.syncs)
+        }
+    }
+
+    fn next_event(&mut self) -> Result<Option<Event>, Error> {
+        if let Some(ev) = self.order.next() {
+            return Ok(Some(ev));
+        }
+        if self.frontier.is_empty() && self.cpu_samples.is_empty() {
+            if self.version < Version::GO126 {
+                return self.next_gen_with_spill();
+            }
+            if let Some(e) = &self.read_gen_err {
+                return Err(e.clone());
+            }
+            return match read_generation(self.data, &mut self.pos, self.version) {
+                Ok(gen) => self.install_gen(gen),
+                Err(e) => {
+                    // Everything before this generation is good: end it with a Sync first.
+                    self.read_gen_err = Some(e);
+                    self.gen = None;
+                    Ok(Some(self.sync_event(false)))
+                }
+            };
+        }
+        let gen = self.gen.as_ref().expect("frontier without generation");
+        if let Some(s) = self.cpu_samples.front() {
+            if self.frontier.is_empty() || s.time < self.frontier[0].ev.time {
+                let s = self.cpu_samples.pop_front().expect("non-empty");
+                let ctx = SchedCtx { g: s.g, p: s.p, m: s.m };
+                return Ok(Some(Event::make(&gen.table, ctx, spec::EV_CPU_SAMPLE, s.time, &[s.stack.0])));
+            }
+        }
+        if self.frontier.is_empty() {
+            return Err(self.broken("frontier is empty"));
+        }
+        if !self.try_advance(0)? {
+            // The earliest event cannot happen yet: try the others, earliest first.
+            self.frontier.sort_by_key(|bc| bc.ev.time);
+            let mut success = false;
+            for i in 1..self.frontier.len() {
+                if self.try_advance(i)? {
+                    success = true;
+                    break;
+                }
+            }
+            if !success {
+                return Err(self.broken("failed to advance"));
+            }
+        }
+        match self.order.next() {
+            Some(ev) => Ok(Some(ev)),
+            None => Err(Error::Generation { gen: self.gen_number(), msg: "internal error: advance successful, but queue is empty".into() }),
+        }
+    }
+
+    fn broken(&self, what: &str) -> Error {
+        let mut frontier = String::new();
+        for bc in &self.frontier {
+            let sp = spec::spec(bc.ev.typ);
+            frontier += &format!("M {} [{} time={}", bc.m, sp.name, bc.ev.time);
+            for (i, arg) in sp.args.iter().skip(1).enumerate() {
+                frontier += &format!(" {arg}={}", bc.ev.args[i]);
+            }
+            frontier += "]\n";
+        }
+        let gen = self.gen_number();
+        Error::Generation { gen, msg: format!("broken trace: {what}: frontier:\n[gen={gen}]\n\n{frontier}\n{}\n", self.order.dump()) }
+    }
+
+    fn try_advance(&mut self, i: usize) -> Result<bool, Error> {
+        let gen = self.gen.as_ref().expect("frontier without generation");
+        let bc = &mut self.frontier[i];
+        let ok = match self.order.advance(&mut bc.ev, &gen.table, bc.m, gen.gen) {
+            Ok(ok) => ok,
+            Err(msg) => {
+                let ev = Event::new(&gen.table, SchedCtx::NONE, bc.ev);
+                return Err(self.order_error(&ev, msg));
+            }
+        };
+        if !ok {
+            return Ok(false);
+        }
+        let batches = &gen.batches[bc.slot].1;
+        if bc.next_event(batches, gen.table.sync.freq)? {
+            heap_update(&mut self.frontier, i);
+        } else {
+            heap_remove(&mut self.frontier, i);
+        }
+        Ok(true)
+    }
+
+    fn next_gen_with_spill(&mut self) -> Result<Option<Event>, Error> {
+        if let Some(e) = &self.spill_err {
+            if self.spill_err_sync {
+                return Err(e.clone());
+            }
+            self.spill_err_sync = true;
+            return Ok(Some(self.sync_event(false)));
+        }
+        if self.gen.is_some() && self.spill.is_none() {
+            // The last generation ended at the end of the bytes.
+            self.done = true;
+            return Ok(Some(self.sync_event(false)));
+        }
+        let r = read_generation_with_spill(self.data, &mut self.pos, self.spill.take(), self.version);
+        self.spill = r.spill;
+        self.spill_err = r.err;
+        match r.gen {
+            Some(gen) => self.install_gen(Some(gen)),
+            None => {
+                self.gen = None;
+                self.spill_err_sync = true;
+                Ok(Some(self.sync_event(false)))
+            }
+        }
+    }
+
+    fn install_gen(&mut self, gen: Option<Generation<'a>>) -> Result<Option<Event>, Error> {
+        let Some(gen) = gen else {
+            self.gen = None;
+            self.done = true;
+            return Ok(Some(self.sync_event(false)));
+        };
+        self.cpu_samples = std::mem::take(&mut self.gen.insert(gen).cpu_samples).into();
+        let gen = self.gen.as_ref().expect("just installed");
+        for (slot, (m, batches)) in gen.batches.iter().enumerate() {
+            let mut bc = BatchCursor::new(*m, slot);
+            if bc.next_event(batches, gen.table.sync.freq)? {
+                heap_insert(&mut self.frontier, bc);
+            }
+        }
+        Ok(Some(self.sync_event(true)))
+    }
+}
+
+impl Iterator for Reader<'_> {
+    type Item = Result<Event, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_event().transpose()
+    }
+}
