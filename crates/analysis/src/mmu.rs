@@ -1,0 +1,1 @@
+//! Minimum mutator utilization (Go's internal/trace/gc.go).

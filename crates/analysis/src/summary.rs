@@ -1,0 +1,1 @@
+//! Goroutine, task and region summaries (Go's internal/trace/summary.go).
