@@ -1,0 +1,138 @@
+//! The one pass: reads a trace tolerantly, as `go tool trace` does, and feeds analyses.
+//!
+//! A damaged or cut trace keeps every event up to its last Sync (the complete generations);
+//! events after it are dropped, but — like cmd/trace — the goroutine summarizer still sees
+//! every event read. Events are buffered one generation at a time, so memory stays bounded by
+//! a generation, not the trace.
+
+use gotrace::{Error, Event, EventKind, Reader};
+
+use crate::Consumer;
+
+/// What reading the whole trace gave, besides the events.
+#[derive(Debug, Clone)]
+pub struct ParseOutcome {
+    /// Every event was read without error (Go's `-d=parsed` succeeds).
+    pub strict_ok: bool,
+    /// The error that stopped reading, if any.
+    pub error: Option<Error>,
+    /// Events read before the error (or all).
+    pub events_read: u64,
+    /// Events up to the last Sync: what the analyses saw.
+    pub events_kept: u64,
+    /// Bytes of the trace read when the last Sync was reached.
+    pub bytes_valid: u64,
+    /// Size of the trace.
+    pub bytes_total: u64,
+}
+
+impl ParseOutcome {
+    /// A one-line warning for a trace that was read only in part.
+    pub fn warning(&self) -> Option<String> {
+        let e = self.error.as_ref()?;
+        let what = if e.is_truncation() { "trace is cut short" } else { "trace is damaged" };
+        Some(format!(
+            "{what}: kept the {} events of its complete generations; {} of {} bytes valid; error: {e}",
+            self.events_kept, self.bytes_valid, self.bytes_total
+        ))
+    }
+}
+
+/// Why no analysis could be made of the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// As cmd/trace says it.
+    pub message: String,
+    pub error: Error,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+/// How often (in events) the progress callback is called.
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// Reads `data` once. `all` sees each event as soon as it is read; `kept` sees the events of
+/// each generation once the generation is known to be complete. `progress(bytes_read, total)`
+/// is called now and then.
+pub fn run(
+    data: &[u8],
+    all: &mut dyn Consumer,
+    kept: &mut dyn Consumer,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ParseOutcome, Rejected> {
+    let total = data.len() as u64;
+    let mut reader = Reader::new(data)
+        .map_err(|e| Rejected { message: format!("failed to create trace reader: {e}"), error: e })?;
+    let mut pending: Vec<Event> = Vec::new();
+    let mut out = ParseOutcome {
+        strict_ok: false,
+        error: None,
+        events_read: 0,
+        events_kept: 0,
+        bytes_valid: 0,
+        bytes_total: total,
+    };
+    loop {
+        match reader.read_event() {
+            Ok(Some(ev)) => {
+                out.events_read += 1;
+                all.event(&ev);
+                let sync = ev.kind() == EventKind::Sync;
+                pending.push(ev);
+                if sync {
+                    for ev in pending.drain(..) {
+                        kept.event(&ev);
+                    }
+                    out.events_kept = out.events_read;
+                    out.bytes_valid = reader.bytes_at_last_sync() as u64;
+                }
+                if out.events_read % PROGRESS_EVERY == 0 {
+                    progress(reader.bytes_read() as u64, total);
+                }
+            }
+            Ok(None) => {
+                for ev in pending.drain(..) {
+                    kept.event(&ev);
+                }
+                out.strict_ok = true;
+                out.events_kept = out.events_read;
+                out.bytes_valid = total;
+                break;
+            }
+            Err(e) => {
+                out.error = Some(e);
+                break;
+            }
+        }
+    }
+    progress(total, total);
+    if out.events_kept == 0 {
+        let e = out.error.clone().unwrap_or(Error::NotATrace);
+        return Err(Rejected { message: format!("failed to parse any useful part of the trace: {e}"), error: e });
+    }
+    Ok(out)
+}
+
+/// Feeds one event to several consumers.
+pub struct Fanout<'a>(pub Vec<&'a mut dyn Consumer>);
+
+impl Consumer for Fanout<'_> {
+    fn event(&mut self, ev: &Event) {
+        for c in self.0.iter_mut() {
+            c.event(ev);
+        }
+    }
+}
+
+/// A consumer that ignores events.
+pub struct Ignore;
+
+impl Consumer for Ignore {
+    fn event(&mut self, _: &Event) {}
+}

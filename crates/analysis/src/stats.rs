@@ -1,0 +1,177 @@
+//! Event counts, resources seen and the time span: the `events`, `counts` and `time` sections.
+
+use std::collections::BTreeMap;
+
+use gotrace::{Event, EventKind, GoId, GoState, ProcId, ProcState, ResourceKind, ThreadId};
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+
+use crate::Consumer;
+
+/// Counts over the kept events, as the oracle's `events` section.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct EventCounts {
+    pub total: u64,
+    pub by_kind: BTreeMap<&'static str, u64>,
+    pub goroutine_transitions: BTreeMap<String, u64>,
+    pub goroutine_transition_reasons: BTreeMap<String, u64>,
+    pub proc_transitions: BTreeMap<String, u64>,
+    pub ranges: BTreeMap<String, BTreeMap<&'static str, u64>>,
+    pub labels: BTreeMap<String, u64>,
+    pub experimental: BTreeMap<&'static str, u64>,
+    pub events_with_stack: u64,
+}
+
+/// The time span of the kept events.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct TimeSpan {
+    /// Time of the first and last events: cmd/trace's start and end times.
+    pub first: i64,
+    pub last: i64,
+    pub min: i64,
+    pub max: i64,
+    pub duration_ns: i64,
+}
+
+/// One pass over the kept events.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub events: EventCounts,
+    goroutines: FxHashSet<GoId>,
+    procs: FxHashSet<ProcId>,
+    threads: FxHashSet<ThreadId>,
+    pub max_goroutine: i64,
+    pub syncs: u64,
+    first: Option<i64>,
+    last: i64,
+    min: i64,
+    max: i64,
+    kind_counts: [u64; EventKind::ALL.len()],
+    go_transitions: [[u64; 6]; 6],
+    proc_transitions: [[u64; 4]; 4],
+    reasons: Vec<(Box<str>, u64)>,
+}
+
+impl Stats {
+    pub fn new() -> Stats {
+        Stats { min: i64::MAX, max: i64::MIN, ..Default::default() }
+    }
+
+    pub fn goroutines(&self) -> usize {
+        self.goroutines.len()
+    }
+    pub fn procs(&self) -> usize {
+        self.procs.len()
+    }
+    pub fn threads(&self) -> usize {
+        self.threads.len()
+    }
+
+    pub fn time(&self) -> TimeSpan {
+        let first = self.first.unwrap_or(0);
+        TimeSpan { first, last: self.last, min: self.min, max: self.max, duration_ns: self.last - first }
+    }
+
+    /// Folds the per-kind array into the map; call once at the end.
+    pub fn finish(&mut self) {
+        for (k, n) in EventKind::ALL.iter().zip(self.kind_counts) {
+            if n > 0 {
+                self.events.by_kind.insert(k.as_str(), n);
+            }
+        }
+        for (i, row) in self.go_transitions.iter().enumerate() {
+            for (j, &n) in row.iter().enumerate() {
+                if let (true, Some(a), Some(b)) = (n > 0, GoState::from_u8(i as u8), GoState::from_u8(j as u8)) {
+                    self.events.goroutine_transitions.insert(format!("{a}->{b}"), n);
+                }
+            }
+        }
+        for (i, row) in self.proc_transitions.iter().enumerate() {
+            for (j, &n) in row.iter().enumerate() {
+                if let (true, Some(a), Some(b)) = (n > 0, ProcState::from_u8(i as u8), ProcState::from_u8(j as u8)) {
+                    self.events.proc_transitions.insert(format!("{a}->{b}"), n);
+                }
+            }
+        }
+        for (r, n) in self.reasons.drain(..) {
+            self.events.goroutine_transition_reasons.insert(r.into(), n);
+        }
+    }
+
+    fn add_goroutine(&mut self, g: GoId) {
+        if self.goroutines.insert(g) {
+            self.max_goroutine = self.max_goroutine.max(g.0);
+        }
+    }
+}
+
+impl Consumer for Stats {
+    fn event(&mut self, ev: &Event) {
+        let e = &mut self.events;
+        e.total += 1;
+        let k = ev.kind();
+        self.kind_counts[k as usize] += 1;
+        let t = ev.time();
+        self.first.get_or_insert(t);
+        self.last = t;
+        self.min = self.min.min(t);
+        self.max = self.max.max(t);
+        let g = ev.goroutine();
+        if g != GoId::NONE {
+            self.add_goroutine(g);
+        }
+        if ev.proc() != ProcId::NONE {
+            self.procs.insert(ev.proc());
+        }
+        if ev.thread() != ThreadId::NONE {
+            self.threads.insert(ev.thread());
+        }
+        let e = &mut self.events;
+        if k != EventKind::Sync && ev.stack().is_present() {
+            e.events_with_stack += 1;
+        }
+        match k {
+            EventKind::Sync => self.syncs += 1,
+            EventKind::StateTransition => {
+                let Some(st) = ev.state_transition() else { return };
+                match st.resource.kind {
+                    ResourceKind::Goroutine => {
+                        if let Some((from, to)) = st.goroutine() {
+                            self.go_transitions[from as usize][to as usize] += 1;
+                        }
+                        if !st.reason.is_empty() {
+                            match self.reasons.iter_mut().find(|(r, _)| **r == *st.reason) {
+                                Some((_, n)) => *n += 1,
+                                None => self.reasons.push((st.reason.into(), 1)),
+                            }
+                        }
+                        self.add_goroutine(GoId(st.resource.id));
+                    }
+                    ResourceKind::Proc => {
+                        if let Some((from, to)) = st.proc() {
+                            self.proc_transitions[from as usize][to as usize] += 1;
+                        }
+                        self.procs.insert(ProcId(st.resource.id));
+                    }
+                    _ => {}
+                }
+            }
+            EventKind::Label => {
+                if let Some(l) = ev.label() {
+                    *e.labels.entry(l.label.to_string()).or_default() += 1;
+                }
+            }
+            EventKind::Experimental => {
+                if let Some(x) = ev.experimental() {
+                    *e.experimental.entry(x.name).or_default() += 1;
+                }
+            }
+            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+                if let Some(r) = ev.range() {
+                    *e.ranges.entry(r.name.into_owned()).or_default().entry(k.as_str()).or_default() += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+}

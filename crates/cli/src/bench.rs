@@ -1,0 +1,32 @@
+//! `gotrace bench`: parse throughput and the cost of all analyses, as one JSON line.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn bench(data: &[u8]) -> anyhow::Result<ExitCode> {
+    let mb = data.len() as f64 / 1e6;
+    // Parse and order only.
+    let t = Instant::now();
+    let mut events = 0u64;
+    let mut reader = gotrace::Reader::new(data)?;
+    while let Some(_ev) = reader.read_event()? {
+        events += 1;
+    }
+    let parse_s = t.elapsed().as_secs_f64();
+    // Parse, order and every analysis.
+    let t = Instant::now();
+    let report = gotrace_analysis::analyze(data, "bench", &mut |_, _| {})?;
+    let analyze_s = t.elapsed().as_secs_f64();
+    let out = serde_json::json!({
+        "bytes": data.len(),
+        "events": events,
+        "events_kept": report.events.total,
+        "parse_seconds": parse_s,
+        "parse_mb_per_s": mb / parse_s,
+        "parse_events_per_s": events as f64 / parse_s,
+        "analyze_seconds": analyze_s,
+        "analyze_mb_per_s": mb / analyze_s,
+    });
+    println!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
