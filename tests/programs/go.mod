@@ -1,0 +1,3 @@
+module gotracefixtures
+
+go 1.25
