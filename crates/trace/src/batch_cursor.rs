@@ -14,6 +14,8 @@ pub(crate) struct BatchCursor {
     pub m: ThreadId,
     /// Index into this M's batches of the generation.
     pub slot: usize,
+    /// The thread's slot in the ordering's state, once known.
+    pub m_slot: Option<usize>,
     last_ts: i64,
     idx: usize,
     data_off: usize,
@@ -22,7 +24,7 @@ pub(crate) struct BatchCursor {
 
 impl BatchCursor {
     pub fn new(m: ThreadId, slot: usize) -> Self {
-        BatchCursor { m, slot, last_ts: 0, idx: 0, data_off: 0, ev: BaseEvent::default() }
+        BatchCursor { m, slot, m_slot: None, last_ts: 0, idx: 0, data_off: 0, ev: BaseEvent::default() }
     }
 
     /// Reads the next event into `ev`; `Ok(false)` when this M has no more.
@@ -51,25 +53,40 @@ impl BatchCursor {
 #[inline]
 fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64), String> {
     let typ = b[0];
-    if typ as usize >= spec::NUM_SPECS {
-        return Err(format!("found invalid event type: {typ}"));
-    }
-    e.typ = typ;
-    let sp = &spec::SPECS[typ as usize];
-    if sp.args.is_empty() || !sp.is_timed {
+    let nargs = TIMED_ARGS[typ as usize];
+    if nargs == 0 {
+        if typ as usize >= spec::NUM_SPECS {
+            return Err(format!("found invalid event type: {typ}"));
+        }
         return Err(format!("found event without a timestamp: type={typ}"));
     }
+    e.typ = typ;
     let mut n = 1;
     let (ts, nb) = uvarint(&b[n..]).map_err(|_| "found invalid uvarint for timestamp".to_string())?;
     n += nb;
     e.args = [0; 4];
-    for i in 0..sp.args.len() - 1 {
-        let (arg, nb) = uvarint(&b[n..]).map_err(|_| "found invalid uvarint".to_string())?;
-        e.args[i] = arg;
+    for arg in e.args.iter_mut().take(nargs as usize - 1) {
+        let (v, nb) = uvarint(&b[n..]).map_err(|_| "found invalid uvarint".to_string())?;
+        *arg = v;
         n += nb;
     }
     Ok((n, ts))
 }
+
+/// For each type, the number of arguments of a timed event (timestamp included); 0 for types
+/// that are not timed events.
+static TIMED_ARGS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < spec::NUM_SPECS {
+        let sp = &spec::SPECS[i];
+        if sp.is_timed {
+            t[i] = sp.args.len() as u8;
+        }
+        i += 1;
+    }
+    t
+};
 
 pub(crate) fn heap_insert(heap: &mut Vec<BatchCursor>, bc: BatchCursor) {
     heap.push(bc);

@@ -71,8 +71,23 @@ impl EventKind {
     }
 }
 
-/// The kind of each wire type.
+/// The kind of each wire type, looked up in a table built once.
+#[inline]
 pub(crate) fn kind_of(typ: EventType) -> EventKind {
+    KINDS[typ as usize]
+}
+
+static KINDS: [EventKind; 256] = {
+    let mut k = [EventKind::Bad; 256];
+    let mut i = 0;
+    while i < 256 {
+        k[i] = kind_of_slow(i as EventType);
+        i += 1;
+    }
+    k
+};
+
+const fn kind_of_slow(typ: EventType) -> EventKind {
     use EventKind as K;
     match typ {
         spec::EV_CPU_SAMPLE => K::StackSample,
@@ -533,11 +548,12 @@ impl Event {
     }
 
     /// Checks that the event's stack and string ids exist in its table.
+    #[inline]
     pub(crate) fn validate_table_ids(&self) -> Result<(), String> {
-        if self.base.typ == spec::EV_SYNC_EVENT {
+        let sp = spec::spec(self.base.typ);
+        if sp.stack_ids.is_empty() && sp.string_ids.is_empty() {
             return Ok(());
         }
-        let sp = spec::spec(self.base.typ);
         let Some(t) = self.table() else { return Ok(()) };
         for &i in sp.stack_ids {
             let id = self.base.args[i - 1];

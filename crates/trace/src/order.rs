@@ -92,15 +92,35 @@ impl RangeState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A region in flight: its task and its name, interned (names repeat; comparing them must not
+/// allocate per event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct UserRegion {
     task: TaskId,
-    name: Box<str>,
+    name: u32,
 }
 
-impl std::fmt::Display for UserRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{{{} {}}}", self.task, self.name)
+/// Region names seen so far, by number.
+#[derive(Debug, Default)]
+struct Names {
+    ids: FxHashMap<Box<str>, u32>,
+    list: Vec<Box<str>>,
+}
+
+impl Names {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// Go's `%v` of a region: `{task name}`.
+    fn show(&self, r: UserRegion) -> String {
+        format!("{{{} {}}}", r.task, self.list.get(r.name as usize).map_or("", |s| &**s))
     }
 }
 
@@ -118,13 +138,15 @@ impl GState {
         GState { id, status, seq, regions: Vec::new(), ranges: RangeState::default() }
     }
 
-    fn end_region(&mut self, r: UserRegion) -> Result<(), String> {
+    fn end_region(&mut self, r: UserRegion, names: &Names) -> Result<(), String> {
         // Regions that began before the trace started end without a begin: fine.
-        let Some(next) = self.regions.last() else { return Ok(()) };
-        if *next != r {
+        let Some(&next) = self.regions.last() else { return Ok(()) };
+        if next != r {
             return Err(format!(
-                "misuse of region in goroutine {}: region end {r} when the inner-most active region start event is {next}",
-                self.id
+                "misuse of region in goroutine {}: region end {} when the inner-most active region start event is {}",
+                self.id,
+                names.show(r),
+                names.show(next)
             ));
         }
         self.regions.pop();
@@ -141,8 +163,42 @@ struct PState {
 
 #[derive(Debug, Clone, Copy)]
 struct MState {
+    id: ThreadId,
     g: GoId,
     p: ProcId,
+}
+
+/// Thread states, kept in a vector (threads are few) indexed through a map; a thread's slot
+/// never changes, so batch cursors cache it.
+#[derive(Debug, Default)]
+struct MStates {
+    index: FxHashMap<ThreadId, usize>,
+    list: Vec<MState>,
+}
+
+impl MStates {
+    fn get(&self, m: &ThreadId) -> Option<&MState> {
+        self.index.get(m).map(|&i| &self.list[i])
+    }
+    fn get_mut(&mut self, m: &ThreadId) -> Option<&mut MState> {
+        self.index.get(m).map(|&i| &mut self.list[i])
+    }
+    fn insert(&mut self, m: ThreadId, s: MState) -> usize {
+        let i = self.list.len();
+        self.list.push(MState { id: m, ..s });
+        self.index.insert(m, i);
+        i
+    }
+    /// The slot of thread `m`, made (with no G and no P) if it has none.
+    fn slot(&mut self, m: ThreadId) -> usize {
+        match self.index.get(&m) {
+            Some(&i) => i,
+            None => self.insert(m, MState { id: m, g: GoId::NONE, p: ProcId::NONE }),
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (&ThreadId, &MState)> {
+        self.list.iter().map(|s| (&s.id, s))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,8 +245,9 @@ pub(crate) struct Ordering {
     ver: Version,
     g_states: FxHashMap<GoId, GState>,
     p_states: FxHashMap<ProcId, PState>,
-    m_states: FxHashMap<ThreadId, MState>,
+    m_states: MStates,
     active_tasks: FxHashMap<TaskId, TaskState>,
+    region_names: Names,
     gc_seq: u64,
     gc_state: GcState,
     initial_gen: u64,
@@ -203,8 +260,9 @@ impl Ordering {
             ver,
             g_states: FxHashMap::default(),
             p_states: FxHashMap::default(),
-            m_states: FxHashMap::default(),
+            m_states: MStates::default(),
             active_tasks: FxHashMap::default(),
+            region_names: Names::default(),
             gc_seq: 0,
             gc_state: GcState::Undetermined,
             initial_gen: 0,
@@ -226,25 +284,28 @@ impl Ordering {
     }
 
     /// Tries to order `ev`, the next event of thread `m`: `Ok(true)` if it was queued.
-    pub fn advance(&mut self, ev: &mut BaseEvent, t: &Rc<EvTable>, m: ThreadId, gen: u64) -> Result<bool, String> {
+    /// `m_slot` caches the thread's slot between calls.
+    pub fn advance(&mut self, ev: &mut BaseEvent, t: &Rc<EvTable>, m: ThreadId, m_slot: &mut Option<usize>, gen: u64) -> Result<bool, String> {
         if self.initial_gen == 0 {
             self.initial_gen = gen;
         }
         let mut cur = SchedCtx { g: GoId::NONE, p: ProcId::NONE, m };
+        let mut slot = None;
         if m != ThreadId::NONE {
-            let ms = *self.m_states.entry(m).or_insert(MState { g: GoId::NONE, p: ProcId::NONE });
+            let i = *m_slot.get_or_insert_with(|| self.m_states.slot(m));
+            let ms = self.m_states.list[i];
             cur.p = ms.p;
             cur.g = ms.g;
+            slot = Some(i);
         }
         let Some(f) = handler(ev.typ) else {
             return Err(format!("bad event type found while ordering: {}", ev.typ));
         };
         let (new, ok) = f(self, ev, t, m, gen, cur)?;
-        if ok && m != ThreadId::NONE {
-            if let Some(ms) = self.m_states.get_mut(&m) {
-                ms.p = new.p;
-                ms.g = new.g;
-            }
+        if let (true, Some(i)) = (ok, slot) {
+            let ms = &mut self.m_states.list[i];
+            ms.p = new.p;
+            ms.g = new.g;
         }
         Ok(ok)
     }
@@ -390,12 +451,12 @@ fn advance_proc_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
 }
 
 fn advance_proc_stop(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
-    let name = o.name(ev.typ);
+    let ver = o.ver;
     let Some(s) = o.p_states.get_mut(&cur.p) else {
-        return Err(format!("event {name} for proc ({}) that doesn't exist", cur.p));
+        return Err(format!("event {} for proc ({}) that doesn't exist", ver.event_name(ev.typ), cur.p));
     };
     if s.status != proc_status::RUNNING && s.status != proc_status::SYSCALL {
-        return Err(format!("{name} event for proc that's not Running or Syscall"));
+        return Err(format!("{} event for proc that's not Running or Syscall", ver.event_name(ev.typ)));
     }
     validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MayHave })?;
     s.status = proc_status::IDLE;
@@ -494,7 +555,7 @@ fn advance_go_status(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
                         cur.g = ms.g;
                     }
                     None => {
-                        o.m_states.insert(mid, MState { g: gid, p: ProcId::NONE });
+                        o.m_states.insert(mid, MState { id: mid, g: gid, p: ProcId::NONE });
                     }
                 }
                 cur.m = mid;
@@ -525,13 +586,13 @@ fn advance_go_create(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
 
 /// Checks that the current goroutine exists and runs; returns it for updating.
 fn running_g<'a>(o: &'a mut Ordering, typ: EventType, cur: SchedCtx, want: u64) -> Result<&'a mut GState, String> {
-    let name = o.name(typ);
+    let ver = o.ver;
     let Some(s) = o.g_states.get_mut(&cur.g) else {
-        return Err(format!("event {name} for goroutine ({}) that doesn't exist", cur.g));
+        return Err(format!("event {} for goroutine ({}) that doesn't exist", ver.event_name(typ), cur.g));
     };
     if s.status != want {
         // Go's wording names Running even where it wanted Syscall.
-        return Err(format!("{name} event for goroutine that's not Running"));
+        return Err(format!("{} event for goroutine that's not Running", ver.event_name(typ)));
     }
     Ok(s)
 }
@@ -627,15 +688,15 @@ fn advance_go_syscall_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable
     validate_ctx(cur, USER_GO_REQS)?;
     let s = running_g(o, ev.typ, cur, go_status::RUNNING)?;
     s.status = go_status::SYSCALL;
-    let name = o.name(ev.typ);
+    let ver = o.ver;
     let Some(p) = o.p_states.get_mut(&cur.p) else {
-        return Err(format!("uninitialized proc {} found during {name}", cur.p));
+        return Err(format!("uninitialized proc {} found during {}", cur.p, ver.event_name(ev.typ)));
     };
     p.status = proc_status::SYSCALL;
     // The P's sequence number orders this against a ProcSteal on another M.
     let pseq = Seq::new(gen, ev.args[0]);
     if !pseq.succeeds(p.seq) {
-        return Err(format!("failed to advance {name}: can't make sequence: {} -> {pseq}", p.seq));
+        return Err(format!("failed to advance {}: can't make sequence: {} -> {pseq}", ver.event_name(ev.typ), p.seq));
     }
     p.seq = pseq;
     o.push(t, cur, ev);
@@ -646,9 +707,9 @@ fn advance_go_syscall_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>,
     validate_ctx(cur, USER_GO_REQS)?;
     let s = running_g(o, ev.typ, cur, go_status::SYSCALL)?;
     s.status = go_status::RUNNING;
-    let name = o.name(ev.typ);
+    let ver = o.ver;
     let Some(p) = o.p_states.get_mut(&cur.p) else {
-        return Err(format!("uninitialized proc {} found during {name}", cur.p));
+        return Err(format!("uninitialized proc {} found during {}", cur.p, ver.event_name(ev.typ)));
     };
     if p.status != proc_status::SYSCALL {
         return Err(format!("expected proc {} in state Syscall, but got {} instead", cur.p, proc_status::name(p.status)));
@@ -692,7 +753,7 @@ fn advance_go_create_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTabl
 
 fn advance_go_destroy_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MayHave, g: Need::MustHave })?;
-    let name = o.name(ev.typ);
+    let name = o.name(ev.typ); // Rare event (cgo callbacks): naming it eagerly is fine.
     let Some(s) = o.g_states.get(&cur.g) else {
         return Err(format!("event {name} for goroutine ({}) that doesn't exist", cur.g));
     };
@@ -758,11 +819,11 @@ fn advance_user_task_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, 
     Ok((cur, true))
 }
 
-fn region_of(t: &EvTable, ev: &BaseEvent) -> Result<UserRegion, String> {
+fn region_of(o: &mut Ordering, t: &EvTable, ev: &BaseEvent) -> Result<UserRegion, String> {
     let name_id = ev.args[1];
     let name = match t.strings.get(name_id) {
-        Some(s) => s.clone(),
-        None if name_id == 0 => "".into(),
+        Some(s) => o.region_names.intern(s),
+        None if name_id == 0 => o.region_names.intern(""),
         None => return Err(format!("invalid string ID {name_id} for {} event", ev.typ)),
     };
     Ok(UserRegion { task: TaskId(ev.args[0]), name })
@@ -770,7 +831,7 @@ fn region_of(t: &EvTable, ev: &BaseEvent) -> Result<UserRegion, String> {
 
 fn advance_user_region_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
-    let r = region_of(t, ev)?;
+    let r = region_of(o, t, ev)?;
     let Some(s) = o.g_states.get_mut(&cur.g) else {
         return Err(format!("encountered EvUserRegionBegin without known state for current goroutine {}", cur.g));
     };
@@ -781,11 +842,11 @@ fn advance_user_region_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTabl
 
 fn advance_user_region_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
-    let r = region_of(t, ev)?;
+    let r = region_of(o, t, ev)?;
     let Some(s) = o.g_states.get_mut(&cur.g) else {
         return Err(format!("encountered EvUserRegionEnd without known state for current goroutine {}", cur.g));
     };
-    s.end_region(r)?;
+    s.end_region(r, &o.region_names)?;
     o.push(t, cur, ev);
     Ok((cur, true))
 }
@@ -911,9 +972,9 @@ fn advance_go_range_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>,
 fn advance_go_range_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let gid = GoId(ev.args[0] as i64);
     let initial = gen == o.initial_gen;
-    let name = o.name(ev.typ);
+    let ver = o.ver;
     let Some(s) = o.g_states.get_mut(&gid) else {
-        return Err(format!("uninitialized goroutine {gid} found during {name}"));
+        return Err(format!("uninitialized goroutine {gid} found during {}", ver.event_name(ev.typ)));
     };
     s.ranges.active(range_type(ev.typ, 0), initial)?;
     o.push(t, cur, ev);

@@ -196,7 +196,7 @@ impl<'a> Reader<'a> {
     fn try_advance(&mut self, i: usize) -> Result<bool, Error> {
         let gen = self.gen.as_ref().expect("frontier without generation");
         let bc = &mut self.frontier[i];
-        let ok = match self.order.advance(&mut bc.ev, &gen.table, bc.m, gen.gen) {
+        let ok = match self.order.advance(&mut bc.ev, &gen.table, bc.m, &mut bc.m_slot, gen.gen) {
             Ok(ok) => ok,
             Err(msg) => {
                 let ev = Event::new(&gen.table, SchedCtx::NONE, bc.ev);

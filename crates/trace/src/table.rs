@@ -12,12 +12,15 @@ use crate::resources::{StackId, StringId, ThreadId};
 #[derive(Debug)]
 pub(crate) struct DataTable<T> {
     dense: Vec<Option<T>>,
+    /// Which dense ids are present: a bitset small enough to stay in cache, for the checks
+    /// every event's ids go through.
+    present: Vec<u64>,
     sparse: FxHashMap<u64, T>,
 }
 
 impl<T> Default for DataTable<T> {
     fn default() -> Self {
-        DataTable { dense: Vec::new(), sparse: FxHashMap::default() }
+        DataTable { dense: Vec::new(), present: Vec::new(), sparse: FxHashMap::default() }
     }
 }
 
@@ -48,10 +51,13 @@ impl<T> DataTable<T> {
         }
         let mut dense: Vec<Option<T>> = Vec::with_capacity(max_id as usize + 1);
         dense.resize_with(max_id as usize + 1, || None);
+        let mut present = vec![0u64; (max_id as usize + 1).div_ceil(64)];
         for (id, v) in self.sparse.drain() {
             dense[id as usize] = Some(v);
+            present[id as usize / 64] |= 1 << (id % 64);
         }
         self.dense = dense;
+        self.present = present;
     }
 
     /// The value of `id`; `None` for an unknown id. Id 0 is known (the empty value) but has no
@@ -63,8 +69,12 @@ impl<T> DataTable<T> {
         self.sparse.get(&id)
     }
 
+    #[inline]
     pub(crate) fn contains(&self, id: u64) -> bool {
-        id == 0 || self.get(id).is_some()
+        if let Some(w) = self.present.get(id as usize / 64) {
+            return id == 0 || w & (1 << (id % 64)) != 0;
+        }
+        id == 0 || self.sparse.contains_key(&id)
     }
 
     pub(crate) fn for_each(&self, mut f: impl FnMut(u64, &T) -> bool) {

@@ -23,7 +23,7 @@ impl VarintError {
 }
 
 /// Reads a uvarint at the start of `b`: the value and the number of bytes it took.
-#[inline]
+#[inline(always)]
 pub fn uvarint(b: &[u8]) -> Result<(u64, usize), VarintError> {
     // Fast path: one byte.
     match b.first() {
@@ -31,6 +31,11 @@ pub fn uvarint(b: &[u8]) -> Result<(u64, usize), VarintError> {
         Some(&x) if x < 0x80 => return Ok((x as u64, 1)),
         _ => {}
     }
+    uvarint_slow(b)
+}
+
+#[inline(never)]
+fn uvarint_slow(b: &[u8]) -> Result<(u64, usize), VarintError> {
     let mut x: u64 = 0;
     let mut s: u32 = 0;
     for (i, &byte) in b.iter().enumerate() {
