@@ -41,7 +41,7 @@ impl BatchCursor {
             self.last_ts = mul_freq(freq, b.time);
         }
         let (n, tsdiff) = read_timed_base_event(&b.data[self.data_off..], &mut self.ev)
-            .map_err(|msg| Error::Format { offset: (b.offset + self.data_off) as u64, msg })?;
+            .map_err(|e| Error::Format { offset: (b.offset + self.data_off) as u64, msg: e.message() })?;
         self.ev.time = mul_freq(freq, tsdiff).wrapping_add(self.last_ts);
         self.last_ts = self.ev.time;
         self.data_off += n;
@@ -49,26 +49,51 @@ impl BatchCursor {
     }
 }
 
+/// Why an event could not be decoded (kept small: this is the hot path).
+#[derive(Debug, Clone, Copy)]
+enum DecodeError {
+    InvalidType(u8),
+    Untimed(u8),
+    Timestamp,
+    Arg,
+}
+
+impl DecodeError {
+    fn message(self) -> String {
+        match self {
+            DecodeError::InvalidType(t) => format!("found invalid event type: {t}"),
+            DecodeError::Untimed(t) => format!("found event without a timestamp: type={t}"),
+            DecodeError::Timestamp => "found invalid uvarint for timestamp".into(),
+            DecodeError::Arg => "found invalid uvarint".into(),
+        }
+    }
+}
+
 /// Decodes one timed event: its type, timestamp delta and arguments.
 #[inline]
-fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64), String> {
+fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64), DecodeError> {
     let typ = b[0];
-    let nargs = TIMED_ARGS[typ as usize];
+    let nargs = TIMED_ARGS[typ as usize] as usize;
     if nargs == 0 {
         if typ as usize >= spec::NUM_SPECS {
-            return Err(format!("found invalid event type: {typ}"));
+            return Err(DecodeError::InvalidType(typ));
         }
-        return Err(format!("found event without a timestamp: type={typ}"));
+        return Err(DecodeError::Untimed(typ));
     }
     e.typ = typ;
-    let mut n = 1;
-    let (ts, nb) = uvarint(&b[n..]).map_err(|_| "found invalid uvarint for timestamp".to_string())?;
-    n += nb;
+    let (ts, mut n) = match uvarint(&b[1..]) {
+        Ok((v, nb)) => (v, 1 + nb),
+        Err(_) => return Err(DecodeError::Timestamp),
+    };
     e.args = [0; 4];
-    for arg in e.args.iter_mut().take(nargs as usize - 1) {
-        let (v, nb) = uvarint(&b[n..]).map_err(|_| "found invalid uvarint".to_string())?;
-        *arg = v;
-        n += nb;
+    for i in 0..nargs - 1 {
+        match uvarint(&b[n..]) {
+            Ok((v, nb)) => {
+                e.args[i] = v;
+                n += nb;
+            }
+            Err(_) => return Err(DecodeError::Arg),
+        }
     }
     Ok((n, ts))
 }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::event::{BaseEvent, Event, SchedCtx};
+use crate::go_table::GoTable;
 use crate::resources::{GoId, GoState, ProcId, ProcState, TaskId, ThreadId};
 use crate::spec::{self, go_status, proc_status, EventType};
 use crate::table::EvTable;
@@ -221,6 +222,7 @@ enum Need {
     MustHave,
 }
 
+#[derive(Clone, Copy)]
 struct Reqs {
     m: Need,
     p: Need,
@@ -229,21 +231,32 @@ struct Reqs {
 
 const USER_GO_REQS: Reqs = Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MustHave };
 
+#[inline]
 fn validate_ctx(ctx: SchedCtx, reqs: Reqs) -> Result<(), String> {
-    let check = |need: Need, has: bool, what: &str| match (need, has) {
-        (Need::MustHave, false) => Err(format!("expected {what} but didn't have one")),
-        (Need::MustNotHave, true) => Err(format!("expected no {} but had one", what.trim_start_matches("a "))),
-        _ => Ok(()),
-    };
-    check(reqs.m, ctx.m != ThreadId::NONE, "a thread")?;
-    check(reqs.p, ctx.p != ProcId::NONE, "a proc")?;
-    check(reqs.g, ctx.g != GoId::NONE, "a goroutine")
+    let bad = |need: Need, has: bool| (need == Need::MustHave && !has) || (need == Need::MustNotHave && has);
+    let (m, p, g) = (ctx.m != ThreadId::NONE, ctx.p != ProcId::NONE, ctx.g != GoId::NONE);
+    if bad(reqs.m, m) || bad(reqs.p, p) || bad(reqs.g, g) {
+        return Err(ctx_error(reqs, m, p, g));
+    }
+    Ok(())
+}
+
+#[cold]
+fn ctx_error(reqs: Reqs, m: bool, p: bool, g: bool) -> String {
+    for (need, has, what) in [(reqs.m, m, "thread"), (reqs.p, p, "proc"), (reqs.g, g, "goroutine")] {
+        match (need, has) {
+            (Need::MustHave, false) => return format!("expected a {what} but didn't have one"),
+            (Need::MustNotHave, true) => return format!("expected no {what} but had one"),
+            _ => {}
+        }
+    }
+    String::new()
 }
 
 /// The ordering state across all generations.
 pub(crate) struct Ordering {
     ver: Version,
-    g_states: FxHashMap<GoId, GState>,
+    g_states: GoTable<GState>,
     p_states: FxHashMap<ProcId, PState>,
     m_states: MStates,
     active_tasks: FxHashMap<TaskId, TaskState>,
@@ -251,6 +264,7 @@ pub(crate) struct Ordering {
     gc_seq: u64,
     gc_state: GcState,
     initial_gen: u64,
+    /// Ordered events not yet returned.
     queue: VecDeque<Event>,
 }
 
@@ -258,7 +272,7 @@ impl Ordering {
     pub fn new(ver: Version) -> Ordering {
         Ordering {
             ver,
-            g_states: FxHashMap::default(),
+            g_states: GoTable::default(),
             p_states: FxHashMap::default(),
             m_states: MStates::default(),
             active_tasks: FxHashMap::default(),
@@ -271,6 +285,7 @@ impl Ordering {
     }
 
     /// The next ordered event, if any is queued.
+    #[inline]
     pub fn next(&mut self) -> Option<Event> {
         self.queue.pop_front()
     }
@@ -279,8 +294,14 @@ impl Ordering {
         self.ver.event_name(typ)
     }
 
+    #[inline]
     fn push(&mut self, t: &Rc<EvTable>, ctx: SchedCtx, ev: &BaseEvent) {
-        self.queue.push_back(Event::new(t, ctx, *ev));
+        self.push_event(Event::new(t, ctx, *ev));
+    }
+
+    #[inline]
+    fn push_event(&mut self, ev: Event) {
+        self.queue.push_back(ev);
     }
 
     /// Tries to order `ev`, the next event of thread `m`: `Ok(true)` if it was queued.
@@ -668,10 +689,10 @@ fn advance_go_switch(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
         if let Some(s) = o.g_states.get_mut(&cur.g) {
             s.status = go_status::WAITING;
         }
-        o.queue.push_back(Event::make(t, cur, spec::EV_GO_BLOCK, ev.time, &[0, 0]));
+        o.push_event(Event::make(t, cur, spec::EV_GO_BLOCK, ev.time, &[0, 0]));
     } else {
         o.g_states.remove(&cur.g);
-        o.queue.push_back(Event::make(t, cur, spec::EV_GO_DESTROY, ev.time, &[]));
+        o.push_event(Event::make(t, cur, spec::EV_GO_DESTROY, ev.time, &[]));
     }
     let s = o.g_states.get_mut(&next).expect("checked above");
     s.status = go_status::RUNNING;
@@ -680,7 +701,7 @@ fn advance_go_switch(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
     new.g = next;
     let mut start = cur;
     start.g = GoId::NONE;
-    o.queue.push_back(Event::make(t, start, spec::EV_GO_START, ev.time, &[next.0 as u64, ev.args[1]]));
+    o.push_event(Event::make(t, start, spec::EV_GO_START, ev.time, &[next.0 as u64, ev.args[1]]));
     Ok((new, true))
 }
 
@@ -775,7 +796,7 @@ fn advance_go_destroy_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTab
         new.p = ProcId::NONE;
         let mut extra = Event::make(t, cur, spec::EV_PROC_STEAL, ev.time, &[cur.p.0 as u64]);
         extra.base.set_extra(0, proc_status::SYSCALL);
-        o.queue.push_back(extra);
+        o.push_event(extra);
     }
     o.push(t, cur, ev);
     Ok((new, true))

@@ -26,12 +26,12 @@ impl VarintError {
 #[inline(always)]
 pub fn uvarint(b: &[u8]) -> Result<(u64, usize), VarintError> {
     // Fast path: one byte.
-    match b.first() {
-        None => return Err(VarintError::Eof),
-        Some(&x) if x < 0x80 => return Ok((x as u64, 1)),
-        _ => {}
+    match b {
+        [] => Err(VarintError::Eof),
+        [x, ..] if *x < 0x80 => Ok((*x as u64, 1)),
+        [x, y, ..] if *y < 0x80 => Ok(((*x & 0x7f) as u64 | (*y as u64) << 7, 2)),
+        _ => uvarint_slow(b),
     }
-    uvarint_slow(b)
 }
 
 #[inline(never)]
