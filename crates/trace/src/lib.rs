@@ -20,6 +20,7 @@ mod display;
 mod error;
 mod event;
 mod generation;
+mod go_table;
 mod order;
 mod reader;
 mod resources;
