@@ -14,6 +14,8 @@ use gotrace::Event;
 
 pub mod driver;
 pub mod mmu;
+pub mod pprof;
+pub mod pprof_proto;
 pub mod report;
 pub mod stats;
 pub mod summary;
@@ -32,8 +34,9 @@ pub trait Consumer {
 pub fn analyze(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Report, Rejected> {
     let mut stats = stats::Stats::new();
     let mut syncs = report::SyncsAndMetrics::default();
+    let mut profiles = pprof::BlockingProfiles::new();
     let outcome = {
-        let mut kept = driver::Fanout(vec![&mut stats, &mut syncs]);
+        let mut kept = driver::Fanout(vec![&mut stats, &mut syncs, &mut profiles]);
         driver::run(data, &mut driver::Ignore, &mut kept, progress)?
     };
     stats.finish();
@@ -47,6 +50,18 @@ pub fn analyze(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> R
         generations: stats.syncs,
         max_goroutine_id: stats.max_goroutine,
     };
+    let profiles = profiles.finish();
+    let pprof = pprof::ProfileKind::ALL
+        .into_iter()
+        .map(|k| {
+            let info = if stats.goroutines() == 0 {
+                report::PprofInfo::no_goroutines()
+            } else {
+                report::PprofInfo::of(&profiles.profile(k))
+            };
+            (k.as_str(), info)
+        })
+        .collect();
     Ok(Report {
         file: report::FileInfo { name: name.to_string(), size: data.len() as u64 },
         header: report::HeaderInfo::of(data),
@@ -57,5 +72,6 @@ pub fn analyze(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> R
         counts,
         syncs: syncs.syncs,
         metrics: syncs.metrics,
+        pprof,
     })
 }

@@ -122,6 +122,8 @@ pub struct MetricInfo {
 pub struct SyncsAndMetrics {
     pub syncs: Vec<SyncInfo>,
     pub metrics: BTreeMap<&'static str, MetricInfo>,
+    /// The four blocking profiles: net, sync, syscall, sched.
+    pub pprof: BTreeMap<&'static str, PprofInfo>,
 }
 
 impl Consumer for SyncsAndMetrics {
@@ -157,6 +159,59 @@ impl Consumer for SyncsAndMetrics {
     }
 }
 
+/// One blocking profile as the oracle's `pprof.<kind>` section.
+#[derive(Debug, Clone, Serialize)]
+pub struct PprofInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub total_ns: i64,
+    pub total_count: u64,
+    pub records: Vec<PprofRecordInfo>,
+    pub flat_ns_by_func: BTreeMap<String, i64>,
+    pub cum_ns_by_func: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PprofRecordInfo {
+    /// Function names, leaf first.
+    pub stack: Vec<String>,
+    pub count: u64,
+    pub time_ns: i64,
+}
+
+impl PprofInfo {
+    pub fn of(p: &crate::pprof::Profile) -> PprofInfo {
+        PprofInfo {
+            error: None,
+            total_ns: p.total_ns,
+            total_count: p.total_count,
+            records: p
+                .records
+                .iter()
+                .map(|r| PprofRecordInfo {
+                    stack: r.frames.iter().map(|f| f.func.clone()).collect(),
+                    count: r.count,
+                    time_ns: r.time_ns,
+                })
+                .collect(),
+            flat_ns_by_func: p.flat_by_func(),
+            cum_ns_by_func: p.cum_by_func(),
+        }
+    }
+
+    /// What `go tool trace -pprof` says when the trace has no goroutine.
+    pub fn no_goroutines() -> PprofInfo {
+        PprofInfo {
+            error: Some("failed to find matching goroutines for name: ".into()),
+            total_ns: 0,
+            total_count: 0,
+            records: Vec::new(),
+            flat_ns_by_func: BTreeMap::new(),
+            cum_ns_by_func: BTreeMap::new(),
+        }
+    }
+}
+
 /// The whole analysis of one trace.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -170,4 +225,6 @@ pub struct Report {
     pub time: TimeSpan,
     pub syncs: Vec<SyncInfo>,
     pub metrics: BTreeMap<&'static str, MetricInfo>,
+    /// The four blocking profiles: net, sync, syscall, sched.
+    pub pprof: BTreeMap<&'static str, PprofInfo>,
 }
