@@ -2,6 +2,7 @@
 
 mod bench;
 mod dump;
+mod pprof;
 mod summary;
 
 use std::process::ExitCode;
@@ -12,6 +13,9 @@ usage: gotrace <command> [options] FILE
 commands:
   analyze [--json] FILE   analyses of the trace: a readable summary, or the JSON document
   dump FILE               every event, one per line, as `go tool trace -d=parsed` prints them
+  pprof --kind K -o OUT FILE
+                          a blocking profile (K: net, sync, syscall, sched) as gzipped pprof,
+                          as `go tool trace -pprof=K` (open it with `go tool pprof`)
   bench FILE              time parsing and analysing FILE, print one JSON line of figures
 
 A damaged or cut trace is analysed up to its last complete generation, with a warning on
@@ -33,8 +37,19 @@ fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         eprintln!("{USAGE}");
         return Ok(ExitCode::from(2));
     };
-    let flags: Vec<&str> = rest.iter().filter(|a| a.starts_with("--")).map(|s| s.as_str()).collect();
-    let files: Vec<&String> = rest.iter().filter(|a| !a.starts_with("--")).collect();
+    // Options with a value: --kind K, -o OUT.
+    let mut flags: Vec<&str> = Vec::new();
+    let mut files: Vec<&String> = Vec::new();
+    let (mut kind, mut out) = (None, None);
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--kind" => kind = Some(it.next().ok_or_else(|| anyhow::anyhow!("--kind needs a value"))?.clone()),
+            "-o" | "--output" => out = Some(it.next().ok_or_else(|| anyhow::anyhow!("-o needs a file"))?.clone()),
+            f if f.starts_with("--") => flags.push(f),
+            _ => files.push(a),
+        }
+    }
     let file = match (cmd.as_str(), files.as_slice()) {
         ("help" | "-h" | "--help", _) => {
             println!("{USAGE}");
@@ -56,6 +71,11 @@ fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         "analyze" => summary::analyze(file, &data, flags.contains(&"--json")),
         "dump" => dump::dump(&data),
         "bench" => bench::bench(&data),
+        "pprof" => {
+            let kind = kind.ok_or_else(|| anyhow::anyhow!("pprof needs --kind net|sync|syscall|sched"))?;
+            let out = out.ok_or_else(|| anyhow::anyhow!("pprof needs -o OUT.pb.gz"))?;
+            pprof::pprof(&data, &kind, &out)
+        }
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::from(2))

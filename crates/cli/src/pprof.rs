@@ -1,0 +1,35 @@
+//! `gotrace pprof --kind net|sync|syscall|sched FILE -o OUT.pb.gz`: a blocking profile in
+//! pprof's format, as `go tool trace -pprof=KIND` writes it.
+
+use std::process::ExitCode;
+
+use gotrace_analysis::pprof::{BlockingProfiles, ProfileKind};
+use gotrace_analysis::{driver, pprof_proto};
+
+pub fn pprof(data: &[u8], kind: &str, out: &str) -> anyhow::Result<ExitCode> {
+    let Some(kind) = ProfileKind::parse(kind) else {
+        anyhow::bail!("unknown profile kind {kind:?}: want net, sync, syscall or sched");
+    };
+    let mut profiles = BlockingProfiles::new();
+    let outcome = match driver::run(data, &mut driver::Ignore, &mut profiles, &mut |_, _| {}) {
+        Ok(o) => o,
+        Err(rejected) => {
+            eprintln!("gotrace: {rejected}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(w) = outcome.warning() {
+        eprintln!("gotrace: warning: {w}");
+    }
+    let profile = profiles.finish().profile(kind);
+    let bytes = pprof_proto::to_pprof_gz(&profile);
+    std::fs::write(out, &bytes).map_err(|e| anyhow::anyhow!("writing {out}: {e}"))?;
+    eprintln!(
+        "gotrace: wrote {out}: {} profile, {} samples at {} stacks, {:.3} ms in all",
+        kind.as_str(),
+        profile.total_count,
+        profile.records.len(),
+        profile.total_ns as f64 / 1e6
+    );
+    Ok(ExitCode::SUCCESS)
+}
