@@ -2,10 +2,13 @@
 //!
 //! A damaged or cut trace keeps every event up to its last Sync (the complete generations);
 //! events after it are dropped, but — like cmd/trace — the goroutine summarizer still sees
-//! every event read. Events are buffered one generation at a time, so memory stays bounded by
-//! a generation, not the trace.
+//! every event read. Events are not stored: the kept consumers are fed as events come, and
+//! when a trace turns out to be damaged after its last Sync, the caller reads it again with
+//! [`run`]'s `limit` set to the number of events to keep (damaged traces are rare; buffering
+//! a generation of events for every trace would cost a generation's worth of memory).
 
 use gotrace::{Error, Event, EventKind, Reader};
+
 
 use crate::Consumer;
 
@@ -27,6 +30,11 @@ pub struct ParseOutcome {
 }
 
 impl ParseOutcome {
+    /// Whether the kept consumers saw events that are not kept: read again with a limit.
+    pub fn needs_rerun(&self, limit: Option<u64>) -> bool {
+        self.error.is_some() && self.events_read > self.events_kept && limit.is_none_or(|l| l > self.events_kept)
+    }
+
     /// A one-line warning for a trace that was read only in part.
     pub fn warning(&self) -> Option<String> {
         let e = self.error.as_ref()?;
@@ -57,19 +65,22 @@ impl std::error::Error for Rejected {}
 /// How often (in events) the progress callback is called.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
-/// Reads `data` once. `all` sees each event as soon as it is read; `kept` sees the events of
-/// each generation once the generation is known to be complete. `progress(bytes_read, total)`
-/// is called now and then.
+/// Reads `data` once. `all` sees each event as soon as it is read; `kept` sees the first
+/// `limit` events (all if `None`). `progress(bytes_read, total)` is called now and then.
+///
+/// When the outcome says [`ParseOutcome::needs_rerun`], `kept` saw events past the last Sync:
+/// run again with fresh consumers and `limit = Some(outcome.events_kept)`.
 pub fn run(
     data: &[u8],
     all: &mut dyn Consumer,
     kept: &mut dyn Consumer,
+    limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ParseOutcome, Rejected> {
     let total = data.len() as u64;
     let mut reader = Reader::new(data)
         .map_err(|e| Rejected { message: format!("failed to create trace reader: {e}"), error: e })?;
-    let mut pending: Vec<Event> = Vec::new();
+    let limit = limit.unwrap_or(u64::MAX);
     let mut out = ParseOutcome {
         strict_ok: false,
         error: None,
@@ -83,12 +94,10 @@ pub fn run(
             Ok(Some(ev)) => {
                 out.events_read += 1;
                 all.event(&ev);
-                let sync = ev.kind() == EventKind::Sync;
-                pending.push(ev);
-                if sync {
-                    for ev in pending.drain(..) {
-                        kept.event(&ev);
-                    }
+                if out.events_read <= limit {
+                    kept.event(&ev);
+                }
+                if ev.kind() == EventKind::Sync {
                     out.events_kept = out.events_read;
                     out.bytes_valid = reader.bytes_at_last_sync() as u64;
                 }
@@ -97,9 +106,6 @@ pub fn run(
                 }
             }
             Ok(None) => {
-                for ev in pending.drain(..) {
-                    kept.event(&ev);
-                }
                 out.strict_ok = true;
                 out.events_kept = out.events_read;
                 out.bytes_valid = total;
@@ -135,4 +141,21 @@ pub struct Ignore;
 
 impl Consumer for Ignore {
     fn event(&mut self, _: &Event) {}
+}
+
+/// Runs one kind of kept consumer over `data`, made by `make` (again if the trace is damaged
+/// after its last Sync), and returns it with the outcome.
+pub fn run_kept<C: Consumer>(
+    data: &[u8],
+    mut make: impl FnMut() -> C,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(C, ParseOutcome), Rejected> {
+    let mut c = make();
+    let outcome = run(data, &mut Ignore, &mut c, None, progress)?;
+    if !outcome.needs_rerun(None) {
+        return Ok((c, outcome));
+    }
+    let mut c = make();
+    let outcome = run(data, &mut Ignore, &mut c, Some(outcome.events_kept), progress)?;
+    Ok((c, outcome))
 }

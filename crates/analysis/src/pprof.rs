@@ -121,7 +121,12 @@ impl Profile {
 #[derive(Debug, Default)]
 struct Records {
     index: FxHashMap<Box<[u64]>, usize>,
+    /// (generation, stack id) to record: most samples repeat a stack already seen.
+    by_stack: FxHashMap<(u64, u64), usize>,
     list: Vec<Record>,
+    /// The stack each record's frames come from: cmd/trace reports the frames of the stack
+    /// added last, which differ only where stacks share PCs (an empty stack and a PC-0 frame).
+    last: Vec<(u64, u64)>,
 }
 
 impl Records {
@@ -129,6 +134,15 @@ impl Records {
     /// as in Go's zero-padded array key); its frames become this stack's.
     fn add(&mut self, ev: &Event, time_ns: i64) -> usize {
         let stack = ev.stack();
+        let id = (ev.generation(), stack.id().0);
+        if let Some(&i) = self.by_stack.get(&id) {
+            if self.last[i] == id {
+                let r = &mut self.list[i];
+                r.count += 1;
+                r.time_ns += time_ns;
+                return i;
+            }
+        }
         let pcs = stack.pcs();
         let mut key = &pcs[..pcs.len().min(MAX_STACK)];
         while let [rest @ .., 0] = key {
@@ -138,13 +152,13 @@ impl Records {
             Some(&i) => i,
             None => {
                 self.list.push(Record { frames: Vec::new(), count: 0, time_ns: 0 });
+                self.last.push(id);
                 self.index.insert(key.into(), self.list.len() - 1);
                 self.list.len() - 1
             }
         };
         let r = &mut self.list[i];
-        let n = pcs.len().min(MAX_STACK);
-        if r.count == 0 || r.frames.len() != n {
+        if r.count == 0 || self.last[i] != id {
             r.frames = stack
                 .frames()
                 .take(MAX_STACK)
@@ -153,6 +167,8 @@ impl Records {
         }
         r.count += 1;
         r.time_ns += time_ns;
+        self.last[i] = id;
+        self.by_stack.insert(id, i);
         i
     }
 }
@@ -172,8 +188,8 @@ struct GoState4 {
     /// The event that began the open sample of each kind.
     open: [Option<Event>; 4],
     held: Vec<Held>,
-    /// (kind, record, count, time) contributed by this goroutine, for per-group profiles.
-    contributions: Vec<(u8, u32, u64, i64)>,
+    /// (kind, record) -> (count, time) contributed by this goroutine, for per-group profiles.
+    contributions: FxHashMap<(u8, u32), (u64, i64)>,
 }
 
 /// Computes the four profiles in one pass over the kept events.
@@ -197,7 +213,9 @@ impl BlockingProfiles {
             }
             for h in std::mem::take(&mut g.held) {
                 let rec = self.records[h.kind].add(&h.start, h.duration_ns);
-                g.contributions.push((h.kind as u8, rec as u32, 1, h.duration_ns));
+                let c = g.contributions.entry((h.kind as u8, rec as u32)).or_default();
+                c.0 += 1;
+                c.1 += h.duration_ns;
             }
         }
         FinishedProfiles { goroutines: self.goroutines, records: self.records }
@@ -244,7 +262,9 @@ impl Consumer for BlockingProfiles {
                 continue;
             }
             let rec = self.records[k].add(&start, s1 - from);
-            g.contributions.push((k as u8, rec as u32, 1, s1 - from));
+            let c = g.contributions.entry((k as u8, rec as u32)).or_default();
+            c.0 += 1;
+            c.1 += s1 - from;
         }
     }
 }
@@ -264,7 +284,7 @@ impl FinishedProfiles {
             if !filter(*id) {
                 continue;
             }
-            for &(kk, rec, n, t) in &g.contributions {
+            for (&(kk, rec), &(n, t)) in &g.contributions {
                 if kk as usize == k {
                     acc[rec as usize].0 += n;
                     acc[rec as usize].1 += t;

@@ -122,8 +122,6 @@ pub struct MetricInfo {
 pub struct SyncsAndMetrics {
     pub syncs: Vec<SyncInfo>,
     pub metrics: BTreeMap<&'static str, MetricInfo>,
-    /// The four blocking profiles: net, sync, syscall, sched.
-    pub pprof: BTreeMap<&'static str, PprofInfo>,
 }
 
 impl Consumer for SyncsAndMetrics {
@@ -227,4 +225,17 @@ pub struct Report {
     pub metrics: BTreeMap<&'static str, MetricInfo>,
     /// The four blocking profiles: net, sync, syscall, sched.
     pub pprof: BTreeMap<&'static str, PprofInfo>,
+    /// Every goroutine, by id.
+    pub goroutines: Vec<crate::goroutines::GoroutineInfo>,
+    pub goroutine_summary: crate::goroutines::GoroutineTotals,
+    /// Goroutines by start function, most execution time first.
+    pub goroutine_groups: Vec<crate::goroutines::GoroutineGroup>,
+    /// Every user task, by id.
+    pub tasks: Vec<crate::tasks::TaskInfo>,
+    pub task_types: Vec<crate::tasks::TaskTypeInfo>,
+    /// Every region of every goroutine.
+    pub regions: Vec<crate::regions::RegionInfo>,
+    pub region_types: Vec<crate::regions::RegionTypeInfo>,
+    /// Minimum mutator utilization (the /mmu page).
+    pub mmu: crate::mmu_page::MmuInfo,
 }

@@ -33,13 +33,44 @@ pub struct TimeSpan {
     pub duration_ns: i64,
 }
 
+/// A set of ids: a bitset for the small non-negative ids the runtime hands out, a hash set for
+/// the rest.
+#[derive(Debug, Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    other: FxHashSet<i64>,
+    len: usize,
+}
+
+impl IdSet {
+    const DENSE: i64 = 1 << 24;
+
+    /// Adds `id`; whether it was new.
+    #[inline]
+    fn insert(&mut self, id: i64) -> bool {
+        let new = if (0..Self::DENSE).contains(&id) {
+            let (w, b) = (id as usize / 64, id % 64);
+            if w >= self.bits.len() {
+                self.bits.resize(w + 1, 0);
+            }
+            let new = self.bits[w] & (1 << b) == 0;
+            self.bits[w] |= 1 << b;
+            new
+        } else {
+            self.other.insert(id)
+        };
+        self.len += usize::from(new);
+        new
+    }
+}
+
 /// One pass over the kept events.
 #[derive(Debug, Default)]
 pub struct Stats {
     pub events: EventCounts,
-    goroutines: FxHashSet<GoId>,
-    procs: FxHashSet<ProcId>,
-    threads: FxHashSet<ThreadId>,
+    goroutines: IdSet,
+    procs: IdSet,
+    threads: IdSet,
     pub max_goroutine: i64,
     pub syncs: u64,
     first: Option<i64>,
@@ -50,21 +81,22 @@ pub struct Stats {
     go_transitions: [[u64; 6]; 6],
     proc_transitions: [[u64; 4]; 4],
     reasons: Vec<(Box<str>, u64)>,
+    last_ctx: (GoId, ProcId, ThreadId),
 }
 
 impl Stats {
     pub fn new() -> Stats {
-        Stats { min: i64::MAX, max: i64::MIN, ..Default::default() }
+        Stats { min: i64::MAX, max: i64::MIN, last_ctx: (GoId::NONE, ProcId::NONE, ThreadId::NONE), ..Default::default() }
     }
 
     pub fn goroutines(&self) -> usize {
-        self.goroutines.len()
+        self.goroutines.len
     }
     pub fn procs(&self) -> usize {
-        self.procs.len()
+        self.procs.len
     }
     pub fn threads(&self) -> usize {
-        self.threads.len()
+        self.threads.len
     }
 
     pub fn time(&self) -> TimeSpan {
@@ -99,7 +131,7 @@ impl Stats {
     }
 
     fn add_goroutine(&mut self, g: GoId) {
-        if self.goroutines.insert(g) {
+        if self.goroutines.insert(g.0) {
             self.max_goroutine = self.max_goroutine.max(g.0);
         }
     }
@@ -116,16 +148,18 @@ impl Consumer for Stats {
         self.last = t;
         self.min = self.min.min(t);
         self.max = self.max.max(t);
-        let g = ev.goroutine();
-        if g != GoId::NONE {
+        // Consecutive events mostly share their goroutine, proc and thread: skip the sets then.
+        let (g, p, m) = (ev.goroutine(), ev.proc(), ev.thread());
+        if g != self.last_ctx.0 && g != GoId::NONE {
             self.add_goroutine(g);
         }
-        if ev.proc() != ProcId::NONE {
-            self.procs.insert(ev.proc());
+        if p != self.last_ctx.1 && p != ProcId::NONE {
+            self.procs.insert(p.0);
         }
-        if ev.thread() != ThreadId::NONE {
-            self.threads.insert(ev.thread());
+        if m != self.last_ctx.2 && m != ThreadId::NONE {
+            self.threads.insert(m.0);
         }
+        self.last_ctx = (g, p, m);
         let e = &mut self.events;
         if k != EventKind::Sync && ev.stack().is_present() {
             e.events_with_stack += 1;
@@ -151,7 +185,7 @@ impl Consumer for Stats {
                         if let Some((from, to)) = st.proc() {
                             self.proc_transitions[from as usize][to as usize] += 1;
                         }
-                        self.procs.insert(ProcId(st.resource.id));
+                        self.procs.insert(st.resource.id);
                     }
                     _ => {}
                 }

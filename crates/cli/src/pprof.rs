@@ -10,8 +10,7 @@ pub fn pprof(data: &[u8], kind: &str, out: &str) -> anyhow::Result<ExitCode> {
     let Some(kind) = ProfileKind::parse(kind) else {
         anyhow::bail!("unknown profile kind {kind:?}: want net, sync, syscall or sched");
     };
-    let mut profiles = BlockingProfiles::new();
-    let outcome = match driver::run(data, &mut driver::Ignore, &mut profiles, &mut |_, _| {}) {
+    let (profiles, outcome) = match driver::run_kept(data, BlockingProfiles::new, &mut |_, _| {}) {
         Ok(o) => o,
         Err(rejected) => {
             eprintln!("gotrace: {rejected}");

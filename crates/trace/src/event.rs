@@ -338,6 +338,12 @@ impl Event {
         self.ctx.m
     }
 
+    /// The generation the event belongs to (0 for the final Sync). With a stack id, it
+    /// identifies a stack across the trace: ids are per generation.
+    pub fn generation(&self) -> u64 {
+        self.table.as_ref().map_or(0, |t| t.gen)
+    }
+
     /// The wire type name, for debugging.
     pub fn wire_name(&self) -> &'static str {
         if self.base.typ == spec::EV_SYNC_EVENT {

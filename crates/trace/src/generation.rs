@@ -101,6 +101,7 @@ impl<'a> Builder<'a> {
             return Err(gerr("no clock snapshot event found".into()));
         }
         let _ = ver;
+        self.table.gen = self.gen;
         self.table.stacks.compactify();
         self.table.strings.compactify();
         validate_stack_strings(&self.table).map_err(gerr)?;

@@ -147,6 +147,8 @@ pub(crate) struct ExtraStrings {
 /// Everything events of one generation refer to.
 #[derive(Debug, Default)]
 pub struct EvTable {
+    /// The generation these tables belong to (0 for tables of no generation).
+    pub(crate) gen: u64,
     pub(crate) sync: SyncInfo,
     pub(crate) strings: DataTable<Box<str>>,
     pub(crate) stacks: DataTable<Box<[u64]>>,

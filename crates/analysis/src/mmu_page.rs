@@ -1,0 +1,130 @@
+//! What `go tool trace`'s /mmu page shows, as the `mmu` section: MMU curves for the flag sets
+//! the page offers (stop-the-world, background workers, mark assists, sweeping; whole program
+//! or per proc), the default plot and the worst windows.
+
+use serde::Serialize;
+
+use crate::duration::go_duration;
+use crate::mmu::{mmu_plot, MmuCurve, MmuPlot, MutatorUtil, MutatorUtilBuilder, UtilFlags};
+
+/// Windows at which each curve is reported: 1µs to 1s.
+pub const WINDOWS_NS: [i64; 7] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
+/// Flag sets of the page: four levels, whole program and per proc.
+pub fn page_flag_sets() -> Vec<UtilFlags> {
+    let base = [
+        UtilFlags::STW,
+        UtilFlags::STW | UtilFlags::BACKGROUND,
+        UtilFlags::PAGE_DEFAULT,
+        UtilFlags::PAGE_DEFAULT | UtilFlags::SWEEP,
+    ];
+    base.iter().copied().chain(base.iter().map(|&f| f | UtilFlags::PER_PROC)).collect()
+}
+
+/// NaN and infinities as -1 (JSON has no such numbers).
+fn finite(f: f64) -> f64 {
+    if f.is_finite() {
+        f
+    } else {
+        -1.0
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MmuCurveInfo {
+    pub flags: String,
+    /// Utilization functions (one per proc in per-proc mode).
+    pub series: usize,
+    pub util_points: usize,
+    /// MMU at each of [`WINDOWS_NS`].
+    pub mmu: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorstWindow {
+    #[serde(rename = "Time")]
+    pub time: i64,
+    #[serde(rename = "MutatorUtil")]
+    pub mutator_util: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MmuInfo {
+    /// [`WINDOWS_NS`] as Go prints durations.
+    pub windows: Vec<String>,
+    pub curves: Vec<MmuCurveInfo>,
+    pub default_flags: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plot_default: Option<MmuPlot>,
+    /// For 1ms and 10ms windows (keys in ns): the 10 worst windows.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub worst_windows_default: std::collections::BTreeMap<String, Vec<WorstWindow>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The builders for every flag set of the page, fed in one pass.
+pub struct MmuBuilders(pub Vec<MutatorUtilBuilder>);
+
+impl MmuBuilders {
+    pub fn new() -> Self {
+        MmuBuilders(page_flag_sets().into_iter().map(MutatorUtilBuilder::new).collect())
+    }
+
+    /// The utilization functions of each flag set.
+    pub fn finish(self) -> Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)> {
+        self.0.into_iter().map(|b| (b.flags(), b.finish())).collect()
+    }
+}
+
+impl Default for MmuBuilders {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::Consumer for MmuBuilders {
+    fn event(&mut self, ev: &gotrace::Event) {
+        for b in &mut self.0 {
+            b.event(ev);
+        }
+    }
+}
+
+/// The section, from each flag set's utilization functions.
+pub fn mmu_info(utils: &[(UtilFlags, Vec<Vec<MutatorUtil>>)]) -> MmuInfo {
+    let mut info = MmuInfo {
+        windows: WINDOWS_NS.iter().map(|&w| go_duration(w)).collect(),
+        curves: Vec::new(),
+        default_flags: UtilFlags::PAGE_DEFAULT.to_string(),
+        plot_default: None,
+        worst_windows_default: Default::default(),
+        note: None,
+    };
+    for (flags, util) in utils {
+        let curve = MmuCurve::new(util);
+        info.curves.push(MmuCurveInfo {
+            flags: flags.to_string(),
+            series: util.len(),
+            util_points: util.iter().map(Vec::len).sum(),
+            mmu: WINDOWS_NS.iter().map(|&w| finite(curve.mmu(w))).collect(),
+        });
+        if *flags != UtilFlags::PAGE_DEFAULT {
+            continue;
+        }
+        if util.first().is_none_or(|s| s.is_empty()) {
+            info.note = Some("no GOMAXPROCS metric in the trace: no utilization series".into());
+            continue;
+        }
+        info.plot_default = mmu_plot(util, &curve, None);
+        for w in [1_000_000i64, 10_000_000] {
+            let worst = curve
+                .examples(w, 10)
+                .into_iter()
+                .map(|u| WorstWindow { time: u.time, mutator_util: finite(u.mutator_util) })
+                .collect();
+            info.worst_windows_default.insert(w.to_string(), worst);
+        }
+    }
+    info
+}

@@ -1,0 +1,122 @@
+//! User regions as `go tool trace` shows them (its /userregions and /userregion pages): each
+//! region with its interval and time breakdown; region types (type and location of the
+//! region's start) with latency histograms.
+
+use std::collections::BTreeMap;
+
+use gotrace::Event;
+use serde::Serialize;
+
+use crate::histogram::{HistogramInfo, TimeHistogram};
+use crate::summary::{Summary, UserRegionSummary};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FrameInfo {
+    pub func: String,
+    pub file: String,
+    pub line: u64,
+    pub pc: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionInfo {
+    pub goroutine: i64,
+    pub task: u64,
+    #[serde(rename = "type")]
+    pub typ: String,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    /// Kinds of the start and end events: "StateTransition" for the synthetic region of a
+    /// goroutine that inherits its creator's task, or that ended inside the region.
+    pub start_kind: String,
+    pub end_kind: String,
+    /// The region's extent; a missing start or end is the trace's (cmd/trace's regionInterval).
+    pub interval_start: i64,
+    pub interval_end: i64,
+    pub duration_ns: i64,
+    /// Despite cmd/trace's name, the outermost frame of the start's stack.
+    pub top_frame: FrameInfo,
+    pub non_overlapping_ns: BTreeMap<String, i64>,
+    pub total_ns: i64,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub range_ns: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionTypeInfo {
+    #[serde(rename = "type")]
+    pub typ: String,
+    pub frame: FrameInfo,
+    pub histogram: HistogramInfo,
+}
+
+/// cmd/trace's `regionTopStackFrame`: the last frame of the start event's stack.
+fn top_frame(r: &UserRegionSummary) -> FrameInfo {
+    let Some(start) = &r.start else { return FrameInfo::default() };
+    let stack = start.stack();
+    stack
+        .frames()
+        .last()
+        .map(|f| FrameInfo { func: f.func.into(), file: f.file.into(), line: f.line, pc: f.pc })
+        .unwrap_or_default()
+}
+
+fn kind(ev: &Option<Event>) -> String {
+    ev.as_ref().map(|e| e.kind().as_str().to_string()).unwrap_or_default()
+}
+
+/// The outermost PC of a region's start stack: what identifies its location cheaply.
+fn top_pc(r: &UserRegionSummary) -> Option<u64> {
+    r.start.as_ref().and_then(|s| s.stack().pcs().last().copied())
+}
+
+/// Every region of every goroutine (by goroutine, then start; only with `list`) and the
+/// region types.
+pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (Vec<RegionInfo>, Vec<RegionTypeInfo>) {
+    // Types by (name, top PC); the frame is resolved once per type.
+    let mut types: BTreeMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = BTreeMap::new();
+    let mut regions = Vec::new();
+    for g in summary.goroutines.values() {
+        for r in summary.goroutine_regions(g) {
+            let start = r.start.as_ref().map(Event::time);
+            let end = r.end.as_ref().map(Event::time);
+            let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
+            let ty = types.entry((&r.name, top_pc(r))).or_insert_with(|| (top_frame(r), TimeHistogram::default()));
+            ty.1.add(ie - is);
+            if !list {
+                continue;
+            }
+            let top = ty.0.clone();
+            regions.push(RegionInfo {
+                goroutine: g.id.0,
+                task: r.task_id.0,
+                typ: r.name.clone(),
+                start,
+                end,
+                start_kind: kind(&r.start),
+                end_kind: kind(&r.end),
+                interval_start: is,
+                interval_end: ie,
+                duration_ns: ie - is,
+                top_frame: top,
+                non_overlapping_ns: r.non_overlapping_stats(),
+                total_ns: r.stats.total_time,
+                range_ns: crate::goroutines::owned(&r.stats.range_time),
+            });
+        }
+    }
+    // Types whose frames agree (same location reached by another PC) are one, as in Go.
+    let mut merged: BTreeMap<(&str, FrameInfo), TimeHistogram> = BTreeMap::new();
+    for ((name, _), (frame, h)) in types {
+        merged.entry((name, frame)).or_default().merge(&h);
+    }
+    let mut types: Vec<RegionTypeInfo> = merged
+        .into_iter()
+        .map(|((typ, frame), h)| RegionTypeInfo { typ: typ.to_string(), frame, histogram: h.info() })
+        .collect();
+    // The /userregions page: by type, then by PC.
+    types.sort_by(|a, b| {
+        (a.typ.as_str(), a.frame.pc, a.frame.func.as_str(), a.frame.line).cmp(&(b.typ.as_str(), b.frame.pc, b.frame.func.as_str(), b.frame.line))
+    });
+    (regions, types)
+}
