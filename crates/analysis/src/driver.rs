@@ -101,7 +101,7 @@ pub fn run(
                     out.events_kept = out.events_read;
                     out.bytes_valid = reader.bytes_at_last_sync() as u64;
                 }
-                if out.events_read % PROGRESS_EVERY == 0 {
+                if out.events_read.is_multiple_of(PROGRESS_EVERY) {
                     progress(reader.bytes_read() as u64, total);
                 }
             }

@@ -217,9 +217,9 @@ struct TaskState {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Need {
-    MustNotHave,
-    MayHave,
-    MustHave,
+    Forbidden,
+    Optional,
+    Required,
 }
 
 #[derive(Clone, Copy)]
@@ -229,11 +229,11 @@ struct Reqs {
     g: Need,
 }
 
-const USER_GO_REQS: Reqs = Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MustHave };
+const USER_GO_REQS: Reqs = Reqs { m: Need::Required, p: Need::Required, g: Need::Required };
 
 #[inline]
 fn validate_ctx(ctx: SchedCtx, reqs: Reqs) -> Result<(), String> {
-    let bad = |need: Need, has: bool| (need == Need::MustHave && !has) || (need == Need::MustNotHave && has);
+    let bad = |need: Need, has: bool| (need == Need::Required && !has) || (need == Need::Forbidden && has);
     let (m, p, g) = (ctx.m != ThreadId::NONE, ctx.p != ProcId::NONE, ctx.g != GoId::NONE);
     if bad(reqs.m, m) || bad(reqs.p, p) || bad(reqs.g, g) {
         return Err(ctx_error(reqs, m, p, g));
@@ -245,8 +245,8 @@ fn validate_ctx(ctx: SchedCtx, reqs: Reqs) -> Result<(), String> {
 fn ctx_error(reqs: Reqs, m: bool, p: bool, g: bool) -> String {
     for (need, has, what) in [(reqs.m, m, "thread"), (reqs.p, p, "proc"), (reqs.g, g, "goroutine")] {
         match (need, has) {
-            (Need::MustHave, false) => return format!("expected a {what} but didn't have one"),
-            (Need::MustNotHave, true) => return format!("expected no {what} but had one"),
+            (Need::Required, false) => return format!("expected a {what} but didn't have one"),
+            (Need::Forbidden, true) => return format!("expected no {what} but had one"),
             _ => {}
         }
     }
@@ -461,7 +461,7 @@ fn advance_proc_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
         // Not yet: the P must be stopped (or stolen) by its previous M first.
         _ => return Ok((cur, false)),
     }
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustNotHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Forbidden, g: Need::Optional })?;
     let s = o.p_states.get_mut(&pid).expect("checked above");
     s.status = proc_status::RUNNING;
     s.seq = seq;
@@ -479,7 +479,7 @@ fn advance_proc_stop(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
     if s.status != proc_status::RUNNING && s.status != proc_status::SYSCALL {
         return Err(format!("{} event for proc that's not Running or Syscall", ver.event_name(ev.typ)));
     }
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     s.status = proc_status::IDLE;
     let mut new = cur;
     new.p = ProcId::NONE;
@@ -495,7 +495,7 @@ fn advance_proc_steal(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
         // Not yet: the P's M must enter the syscall first.
         _ => return Ok((cur, false)),
     }
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MayHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Optional })?;
     let s = o.p_states.get_mut(&pid).expect("checked above");
     let old_status = s.status;
     ev.set_extra(0, old_status);
@@ -589,7 +589,7 @@ fn advance_go_status(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
 }
 
 fn advance_go_create(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     if let Some(s) = o.g_states.get(&cur.g) {
         if s.status != go_status::RUNNING {
             return Err(format!("{} event for goroutine that's not Running", o.name(ev.typ)));
@@ -606,7 +606,7 @@ fn advance_go_create(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
 }
 
 /// Checks that the current goroutine exists and runs; returns it for updating.
-fn running_g<'a>(o: &'a mut Ordering, typ: EventType, cur: SchedCtx, want: u64) -> Result<&'a mut GState, String> {
+fn running_g(o: &mut Ordering, typ: EventType, cur: SchedCtx, want: u64) -> Result<&mut GState, String> {
     let ver = o.ver;
     let Some(s) = o.g_states.get_mut(&cur.g) else {
         return Err(format!("event {} for goroutine ({}) that doesn't exist", ver.event_name(typ), cur.g));
@@ -648,7 +648,7 @@ fn advance_go_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: T
         // Not yet: the goroutine must be made runnable first.
         _ => return Ok((cur, false)),
     }
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MustNotHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Forbidden })?;
     let s = o.g_states.get_mut(&gid).expect("checked above");
     s.status = go_status::RUNNING;
     s.seq = seq;
@@ -750,7 +750,7 @@ fn advance_go_syscall_end_blocked(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<E
             return Ok((cur, false));
         }
     }
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MayHave, g: Need::MustHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Required })?;
     let s = running_g(o, ev.typ, cur, go_status::SYSCALL)?;
     s.status = go_status::RUNNABLE;
     let mut new = cur;
@@ -760,7 +760,7 @@ fn advance_go_syscall_end_blocked(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<E
 }
 
 fn advance_go_create_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MayHave, g: Need::MustNotHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Forbidden })?;
     let newg = GoId(ev.args[0] as i64);
     if o.g_states.contains_key(&newg) {
         return Err(format!("tried to create goroutine ({newg}) in syscall that already exists"));
@@ -773,7 +773,7 @@ fn advance_go_create_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTabl
 }
 
 fn advance_go_destroy_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MayHave, g: Need::MustHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Required })?;
     let name = o.name(ev.typ); // Rare event (cgo callbacks): naming it eagerly is fine.
     let Some(s) = o.g_states.get(&cur.g) else {
         return Err(format!("event {name} for goroutine ({}) that doesn't exist", cur.g));
@@ -943,13 +943,13 @@ fn advance_annotation(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
 }
 
 fn advance_heap_metric(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     o.push(t, cur, ev);
     Ok((cur, true))
 }
 
 fn advance_gc_sweep_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     let Some(p) = o.p_states.get_mut(&cur.p) else {
         return Err(format!("uninitialized proc {} found during GCSweepBegin", cur.p));
     };
@@ -970,7 +970,7 @@ fn advance_gc_sweep_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>
 }
 
 fn advance_gc_sweep_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MustHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     let Some(p) = o.p_states.get_mut(&cur.p) else {
         return Err(format!("uninitialized proc {} found during GCSweepEnd", cur.p));
     };
@@ -1017,7 +1017,7 @@ fn advance_go_range_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _
 }
 
 fn advance_alloc_free(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
-    validate_ctx(cur, Reqs { m: Need::MustHave, p: Need::MayHave, g: Need::MayHave })?;
+    validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Optional })?;
     o.push(t, cur, ev);
     Ok((cur, true))
 }
