@@ -29,6 +29,8 @@ pub struct Analysis {
     pub profiles: FinishedProfiles,
     /// Utilization functions for each flag set of the /mmu page.
     pub mmu: Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)>,
+    /// CPU profile samples.
+    pub cpu: crate::cpu::CpuSamples,
 }
 
 impl Analysis {
@@ -49,10 +51,11 @@ impl Analysis {
         let mut syncs = SyncsAndMetrics::default();
         let mut profiles = BlockingProfiles::new();
         let mut mmu = mmu_page::MmuBuilders::new();
+        let mut cpu = crate::cpu::CpuSamples::new();
         // Like cmd/trace, the summarizer sees every event read, the rest only the kept ones.
         let mut summarizer = Summarizer::new();
         let outcome = {
-            let mut kept = driver::Fanout(vec![&mut stats, &mut syncs, &mut profiles, &mut mmu]);
+            let mut kept = driver::Fanout(vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu]);
             driver::run(data, &mut summarizer, &mut kept, limit, progress)?
         };
         stats.finish();
@@ -65,6 +68,7 @@ impl Analysis {
             summary: summarizer.finalize(),
             profiles: profiles.finish(),
             mmu: mmu.finish(),
+            cpu,
         })
     }
 

@@ -13,6 +13,7 @@
 use gotrace::Event;
 
 pub mod analysis;
+pub mod cpu;
 pub mod driver;
 pub mod duration;
 pub mod goroutines;
@@ -21,6 +22,7 @@ pub mod mmu;
 pub mod mmu_page;
 pub mod pprof;
 pub mod pprof_proto;
+pub mod queries;
 pub mod regions;
 pub mod report;
 pub mod stats;

@@ -119,7 +119,7 @@ impl Profile {
 }
 
 #[derive(Debug, Default)]
-struct Records {
+pub(crate) struct Records {
     index: FxHashMap<Box<[u64]>, usize>,
     /// (generation, stack id) to record: most samples repeat a stack already seen.
     by_stack: FxHashMap<(u64, u64), usize>,
@@ -132,7 +132,7 @@ struct Records {
 impl Records {
     /// The record of a stack, keyed by its first 128 PCs (trailing zero PCs count as absent,
     /// as in Go's zero-padded array key); its frames become this stack's.
-    fn add(&mut self, ev: &Event, time_ns: i64) -> usize {
+    pub(crate) fn add(&mut self, ev: &Event, time_ns: i64) -> usize {
         let stack = ev.stack();
         let id = (ev.generation(), stack.id().0);
         if let Some(&i) = self.by_stack.get(&id) {
@@ -316,4 +316,89 @@ impl FinishedProfiles {
     pub fn profile_of(&self, kind: ProfileKind, keep: impl FnMut(GoId) -> bool) -> Profile {
         self.build(kind, keep)
     }
+}
+
+impl Records {
+    /// The records as a profile, most time first.
+    pub(crate) fn to_profile(&self) -> Profile {
+        let mut p = Profile::default();
+        for r in &self.list {
+            p.total_ns += r.time_ns;
+            p.total_count += r.count;
+            p.records.push(r.clone());
+        }
+        p.records.sort_by(|a, b| b.time_ns.cmp(&a.time_ns).then(b.count.cmp(&a.count)));
+        p
+    }
+}
+
+/// cmd/trace's `makeComputePprofFunc` with explicit intervals: the profile of `kind` counting
+/// only the time each goroutine spends inside its intervals (as the profile pages of a
+/// goroutine group or a region type do). A second pass over the trace: the intervals come
+/// from the summary of the first.
+pub struct ScopedProfile {
+    kind: ProfileKind,
+    intervals: FxHashMap<GoId, Vec<(i64, i64)>>,
+    open: FxHashMap<GoId, Event>,
+    records: Records,
+}
+
+impl ScopedProfile {
+    pub fn new(kind: ProfileKind, intervals: FxHashMap<GoId, Vec<(i64, i64)>>) -> Self {
+        ScopedProfile { kind, intervals, open: FxHashMap::default(), records: Records::default() }
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.records.to_profile()
+    }
+}
+
+/// Go's `interval.overlap`.
+fn overlap(i: (i64, i64), s: (i64, i64)) -> i64 {
+    if i.1 < s.0 || s.1 < i.0 {
+        return 0;
+    }
+    i.1.min(s.1) - i.0.max(s.0)
+}
+
+impl Consumer for ScopedProfile {
+    fn event(&mut self, ev: &Event) {
+        if ev.kind() != EventKind::StateTransition {
+            return;
+        }
+        let Some(st) = ev.state_transition() else { return };
+        let Some((_, new)) = st.goroutine() else { return };
+        let id = GoId(st.resource.id);
+        let state = self.kind.state();
+        let Some(start) = self.open.get(&id) else {
+            if new == state && self.kind.tracks(st.reason) {
+                self.open.insert(id, ev.clone());
+            }
+            return;
+        };
+        if new == state {
+            return;
+        }
+        let sample = (start.time(), ev.time());
+        let t: i64 = self.intervals.get(&id).map_or(0, |v| v.iter().map(|&i| overlap(i, sample)).filter(|&o| o > 0).sum());
+        let start = self.open.remove(&id).expect("checked above");
+        if t > 0 {
+            self.records.add(&start, t);
+        }
+    }
+}
+
+/// cmd/trace's `pprofMatchingRegions` interval merging: sorted, and a region starting before
+/// the previous kept one ended is dropped.
+pub fn non_overlapping(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    v.sort();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(v.len());
+    let mut last = 0;
+    for i in v {
+        if last <= i.0 {
+            out.push(i);
+            last = i.1;
+        }
+    }
+    out
 }

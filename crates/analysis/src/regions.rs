@@ -86,23 +86,7 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
             if !list {
                 continue;
             }
-            let top = ty.0.clone();
-            regions.push(RegionInfo {
-                goroutine: g.id.0,
-                task: r.task_id.0,
-                typ: r.name.clone(),
-                start,
-                end,
-                start_kind: kind(&r.start),
-                end_kind: kind(&r.end),
-                interval_start: is,
-                interval_end: ie,
-                duration_ns: ie - is,
-                top_frame: top,
-                non_overlapping_ns: r.non_overlapping_stats(),
-                total_ns: r.stats.total_time,
-                range_ns: crate::goroutines::owned(&r.stats.range_time),
-            });
+            regions.push(region_info(g.id.0, r, trace_start, trace_end));
         }
     }
     // Types whose frames agree (same location reached by another PC) are one, as in Go.
@@ -119,4 +103,41 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
         (a.typ.as_str(), a.frame.pc, a.frame.func.as_str(), a.frame.line).cmp(&(b.typ.as_str(), b.frame.pc, b.frame.func.as_str(), b.frame.line))
     });
     (regions, types)
+}
+
+/// The regions of one type (and outermost start PC, unless 0), as the /userregion page lists
+/// them.
+pub fn regions_of_type(summary: &Summary, trace_start: i64, trace_end: i64, typ: &str, pc: u64) -> Vec<RegionInfo> {
+    let mut out = Vec::new();
+    for g in summary.goroutines.values() {
+        for r in summary.goroutine_regions(g) {
+            if r.name != typ || (pc != 0 && top_pc(r) != Some(pc)) {
+                continue;
+            }
+            out.push(region_info(g.id.0, r, trace_start, trace_end));
+        }
+    }
+    out
+}
+
+fn region_info(goroutine: i64, r: &UserRegionSummary, trace_start: i64, trace_end: i64) -> RegionInfo {
+    let start = r.start.as_ref().map(Event::time);
+    let end = r.end.as_ref().map(Event::time);
+    let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
+    RegionInfo {
+        goroutine,
+        task: r.task_id.0,
+        typ: r.name.clone(),
+        start,
+        end,
+        start_kind: kind(&r.start),
+        end_kind: kind(&r.end),
+        interval_start: is,
+        interval_end: ie,
+        duration_ns: ie - is,
+        top_frame: top_frame(r),
+        non_overlapping_ns: r.non_overlapping_stats(),
+        total_ns: r.stats.total_time,
+        range_ns: crate::goroutines::owned(&r.stats.range_time),
+    }
 }

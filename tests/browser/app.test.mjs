@@ -1,0 +1,90 @@
+// The web app in headless Chromium with real traces: the sample opens by default, dropped
+// files and window.gotrace.load give the CLI's numbers, bad files give their message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, browser, open, dropFile, waitLoaded, screenshot, cliJson, root } from './harness.mjs';
+
+const fixtures = path.join(root, 'tests/traces');
+const traces = fs.readdirSync(fixtures).filter((f) => f.endsWith('.trace')).map((f) => path.join(fixtures, f));
+const bad = fs.readdirSync(path.join(fixtures, 'bad')).filter((f) => f.endsWith('.trace')).map((f) => path.join(fixtures, 'bad', f));
+
+let server, b;
+before(async () => { server = await serve(); b = await browser(); });
+after(async () => { await b.close(); await server.close(); });
+
+test('the sample trace opens by default and the overview shows its numbers', async () => {
+  const { page, problems } = await open(b.ctx, server.url);
+  await waitLoaded(page, 'sample.trace');
+  const want = cliJson(path.join(fixtures, 'sample.trace'));
+  const facts = await page.$$eval('.fact', (els) => Object.fromEntries(els.map((e) =>
+    [e.querySelector('.label').textContent, e.querySelector('.value').textContent])));
+  assert.equal(facts.Events, want.events.total.toLocaleString('en-US'));
+  assert.equal(facts.Goroutines, want.counts.goroutines.toLocaleString('en-US'));
+  assert.equal(facts.Tasks, String(want.counts.tasks));
+  assert.equal(facts.Regions, String(want.counts.regions));
+  await screenshot(page, 'overview-sample');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('dropping each fixture shows the same counts as the CLI', async () => {
+  const { page, problems } = await open(b.ctx, server.url);
+  await waitLoaded(page, 'sample.trace');
+  for (const file of traces) {
+    await dropFile(page, file);
+    await waitLoaded(page, path.basename(file));
+    const got = await page.evaluate(() => GT.app.trace.overview);
+    const want = cliJson(file);
+    for (const k of ['events', 'counts', 'time', 'pprof', 'goroutine_groups', 'task_types', 'region_types', 'mmu']) {
+      assert.deepEqual(got[k], want[k], `${path.basename(file)}: ${k}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('window.gotrace.load returns exactly the CLI document, from every kind of source', async () => {
+  const { page, problems } = await open(b.ctx, server.url);
+  await waitLoaded(page, 'sample.trace');
+  for (const file of traces) {
+    const want = cliJson(file);
+    const b64 = fs.readFileSync(file).toString('base64');
+    for (const kind of ['Uint8Array', 'ArrayBuffer', 'Blob', 'File']) {
+      const got = await page.evaluate(async ({ b64, kind, name }) => {
+        const u8 = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const src = { Uint8Array: u8, ArrayBuffer: u8.buffer, Blob: new Blob([u8]), File: new File([u8], name) }[kind];
+        return window.gotrace.load(src);
+      }, { b64, kind, name: path.basename(file) });
+      // The file name is the only field that depends on how the bytes were given.
+      got.file.name = want.file.name;
+      assert.deepEqual(got, want, `${path.basename(file)} as ${kind}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('every bad file shows a clear message, never a blank page', async () => {
+  const { page } = await open(b.ctx, server.url);
+  await waitLoaded(page, 'sample.trace');
+  for (const file of bad) {
+    const oracle = JSON.parse(fs.readFileSync(`${file}.oracle.json`, 'utf8'));
+    await dropFile(page, file);
+    await page.waitForFunction((n) => {
+      const err = document.getElementById('error');
+      return (err && !err.hidden) || (GT.app.trace && GT.app.trace.name === n && !GT.app.loading);
+    }, path.basename(file));
+    const error = await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent));
+    const warnings = await page.$eval('#warnings', (e) => (e.hidden ? '' : e.textContent));
+    if (oracle.parse.reference_accepts) {
+      assert.equal(error, '', `${path.basename(file)} should load`);
+      if (!oracle.parse.strict_ok) assert.match(warnings, /bytes valid/, `${path.basename(file)} warns`);
+    } else {
+      assert.match(error, /Could not open the trace: .+/, path.basename(file));
+    }
+    await screenshot(page, `bad-${path.basename(file)}`);
+  }
+  await page.close();
+});

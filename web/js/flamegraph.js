@@ -1,0 +1,3 @@
+// Flame graph drawing: being built.
+'use strict';
+window.GT = window.GT || {};

@@ -1,0 +1,3 @@
+// Histogram drawing: being built.
+'use strict';
+window.GT = window.GT || {};

@@ -1,0 +1,4 @@
+// cpu view: being built.
+'use strict';
+window.GT = window.GT || {};
+GT.views = GT.views || {};

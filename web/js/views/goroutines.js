@@ -1,0 +1,4 @@
+// goroutines view: being built.
+'use strict';
+window.GT = window.GT || {};
+GT.views = GT.views || {};

@@ -1,0 +1,4 @@
+// regions view: being built.
+'use strict';
+window.GT = window.GT || {};
+GT.views = GT.views || {};

@@ -1,0 +1,4 @@
+// tasks view: being built.
+'use strict';
+window.GT = window.GT || {};
+GT.views = GT.views || {};

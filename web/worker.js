@@ -1,0 +1,76 @@
+// The worker owns the wasm: it reads and analyses traces off the main thread, so a 100 MB
+// trace never freezes the page.
+//
+// Messages (main -> worker):
+//   {type: 'init', wasm}                  wasm: URL of gotrace_wasm_bg.wasm, or a compiled
+//                                         WebAssembly.Module (the single-file build)
+//   {type: 'load', id, name, buffer}      buffer: the file's ArrayBuffer, transferred
+//   {type: 'call', id, method, args}      a Session method (overview, profile, tasks, ...)
+// Messages (worker -> main):
+//   {type: 'ready'} | {type: 'fatal', message}
+//   {type: 'progress', id, read, total}
+//   {type: 'result', id, value, transfer?} | {type: 'error', id, message}
+//
+// Flow: main creates the worker, sends init, then load; the worker builds a Session (wasm)
+// from the bytes, reports progress, and answers with the overview; later calls go to that
+// Session. Cancelling a load terminates the worker (main starts a fresh one).
+/* global wasm_bindgen, importScripts */
+'use strict';
+
+if (typeof wasm_bindgen === 'undefined') {
+  // Hosted build: the glue is a file next to this one. (The single-file build prepends it.)
+  importScripts('pkg/gotrace_wasm.js');
+}
+
+let session = null;
+
+const methods = {
+  overview: () => session.overview(),
+  reportJson: () => session.reportJson(),
+  groupGoroutines: (name) => session.groupGoroutines(name),
+  profile: (kind, scope) => session.profile(kind, scope),
+  pprofGz: (kind, scope) => session.pprofGz(kind, scope),
+  cpuProfile: () => session.cpuProfile(),
+  tasks: (type, filter) => session.tasks(type, filter),
+  regions: (type, pc) => session.regions(type, pc),
+  mmuPlot: (flags) => session.mmuPlot(flags),
+  mmuWorst: (flags, windowNs, n) => session.mmuWorst(flags, windowNs, n),
+};
+
+function errorText(e) {
+  if (typeof e === 'string') return e;
+  if (e && e.message) return e.message;
+  return String(e);
+}
+
+self.onmessage = async (msg) => {
+  const m = msg.data;
+  try {
+    if (m.type === 'init') {
+      await wasm_bindgen({ module_or_path: m.wasm });
+      self.postMessage({ type: 'ready' });
+    } else if (m.type === 'load') {
+      if (session) { session.free(); session = null; }
+      const bytes = new Uint8Array(m.buffer);
+      const t0 = performance.now();
+      session = new wasm_bindgen.Session(bytes, m.name, (read, total) => {
+        self.postMessage({ type: 'progress', id: m.id, read, total });
+      });
+      const parseMs = performance.now() - t0;
+      const overview = session.overview();
+      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length } });
+    } else if (m.type === 'call') {
+      if (!session) throw new Error('no trace loaded');
+      const f = methods[m.method];
+      if (!f) throw new Error('unknown method ' + m.method);
+      let value = f(...(m.args || []));
+      if (value instanceof Uint8Array) {
+        self.postMessage({ type: 'result', id: m.id, value }, [value.buffer]);
+      } else {
+        self.postMessage({ type: 'result', id: m.id, value });
+      }
+    }
+  } catch (e) {
+    self.postMessage({ type: m.type === 'init' ? 'fatal' : 'error', id: m.id, message: errorText(e) });
+  }
+};
