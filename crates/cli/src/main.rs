@@ -4,6 +4,7 @@ mod bench;
 mod dump;
 mod pprof;
 mod summary;
+mod tables;
 
 use std::process::ExitCode;
 
