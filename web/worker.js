@@ -23,6 +23,7 @@ if (typeof wasm_bindgen === 'undefined') {
 }
 
 let session = null;
+let wasmExports = null;
 
 const methods = {
   overview: () => session.overview(),
@@ -47,7 +48,7 @@ self.onmessage = async (msg) => {
   const m = msg.data;
   try {
     if (m.type === 'init') {
-      await wasm_bindgen({ module_or_path: m.wasm });
+      wasmExports = await wasm_bindgen({ module_or_path: m.wasm });
       self.postMessage({ type: 'ready' });
     } else if (m.type === 'load') {
       if (session) { session.free(); session = null; }
@@ -58,7 +59,9 @@ self.onmessage = async (msg) => {
       });
       const parseMs = performance.now() - t0;
       const overview = session.overview();
-      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length } });
+      // The wasm memory holds the file's bytes and every analysis: report its size.
+      const memoryBytes = wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0;
+      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length, memoryBytes } });
     } else if (m.type === 'call') {
       if (!session) throw new Error('no trace loaded');
       const f = methods[m.method];

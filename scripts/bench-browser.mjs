@@ -1,0 +1,40 @@
+// Benchmark of the web app in headless Chromium (not a test): loads a big trace through the
+// page (fetched by ?url= from a local server, then parsed and analysed in the worker) and
+// reports the load time, MB/s, the wasm memory, and the main thread's long tasks (> 50 ms)
+// while loading. Usage: node scripts/bench-browser.mjs [TRACE]  (default target/bench/big.trace)
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, browser, open, root } from '../tests/browser/harness.mjs';
+
+const trace = path.resolve(process.argv[2] || path.join(root, 'target/bench/big.trace'));
+if (!fs.existsSync(trace)) {
+  console.error(`no trace at ${trace}: make one with scripts/bench.sh (BENCH_ONLY=go is enough)`);
+  process.exit(1);
+}
+const server = await serve(undefined, { 'big.trace': trace });
+const b = await browser();
+const { page, problems } = await open(b.ctx, server.url + '#page=overview');
+await page.waitForFunction(() => window.GT && GT.app && GT.app.trace, null, { timeout: 60000 });
+const result = await page.evaluate(async (url) => {
+  const long = [];
+  const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+  obs.observe({ type: 'longtask', buffered: false });
+  const t0 = performance.now();
+  const t = await GT.app.open(url, 'big.trace');
+  const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 200));
+  obs.disconnect();
+  return { ms, parseMs: t.parseMs, bytes: t.bytes, memoryBytes: t.memoryBytes, events: t.overview.events.total,
+    longTasks: long.length, longestTaskMs: long.length ? Math.max(...long) : 0 };
+}, server.url + 'files/big.trace');
+const mb = result.bytes / 1e6;
+console.log(JSON.stringify({
+  trace: path.basename(trace), mb: +mb.toFixed(1), events: result.events,
+  load_s: +(result.ms / 1000).toFixed(2), worker_parse_analyse_s: +(result.parseMs / 1000).toFixed(2),
+  worker_mb_per_s: +(mb / (result.parseMs / 1000)).toFixed(1),
+  wasm_memory_mb: +(result.memoryBytes / 1e6).toFixed(1), wasm_memory_over_file: +(result.memoryBytes / result.bytes).toFixed(2),
+  main_thread_long_tasks: result.longTasks, longest_main_thread_task_ms: +result.longestTaskMs.toFixed(1),
+  problems,
+}, null, 1));
+await b.close();
+await server.close();
