@@ -26,11 +26,7 @@ GT.app = {
 
   /** Changes the hash (the current view and its state). */
   navigate(changes, replace) {
-    const p = this.params();
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null || v === undefined || v === '') p.delete(k); else p.set(k, v);
-    }
-    const hash = '#' + p.toString();
+    const hash = GT.hashWith(this.params(), changes);
     if (replace) history.replaceState(null, '', hash); else location.hash = hash;
     this.render();
   },

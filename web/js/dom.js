@@ -75,3 +75,13 @@ GT.table = function table(columns, rows, opts) {
   render();
   return GT.h('table', { class: 'data' }, GT.h('thead', {}, head), tbody);
 };
+
+/** The hash for `params` with `changes` applied: null or undefined removes a key; '' is a
+ * value (a task type or goroutine group can have an empty name). */
+GT.hashWith = function hashWith(params, changes) {
+  const p = new URLSearchParams(params);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null || v === undefined) p.delete(k); else p.set(k, String(v));
+  }
+  return `#${p.toString()}`;
+};
