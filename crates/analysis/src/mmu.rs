@@ -2,7 +2,8 @@
 //! `cmd/trace`'s `/mmu` page), giving Go's numbers bit for bit.
 //!
 //! [`MutatorUtilBuilder`] turns the event stream into utilization functions (one pass, the
-//! events are not kept); [`MmuCurve`] answers MMU, worst-window and distribution queries on
+//! events are not kept), [`MultiUtilBuilder`] does it for several flag sets at once;
+//! [`MmuCurve`] answers MMU, worst-window and distribution queries on
 //! them; [`mmu_plot`] is what `/mmu?mode=plot` shows.
 //!
 //! ```no_run
@@ -32,6 +33,7 @@ mod flags;
 mod gomath;
 mod heap;
 mod mud;
+mod multi;
 mod plot;
 mod series;
 mod util;
@@ -40,5 +42,6 @@ pub use accumulator::UtilWindow;
 pub use builder::MutatorUtilBuilder;
 pub use curve::{MmuCurve, DEFAULT_BANDS_PER_SERIES};
 pub use flags::UtilFlags;
+pub use multi::MultiUtilBuilder;
 pub use plot::{mmu_plot, MmuPlot, PLOT_QUANTILES};
 pub use util::MutatorUtil;

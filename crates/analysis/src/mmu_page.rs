@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::duration::go_duration;
-use crate::mmu::{mmu_plot, MmuCurve, MmuPlot, MutatorUtil, MutatorUtilBuilder, UtilFlags};
+use crate::mmu::{mmu_plot, MmuCurve, MmuPlot, MultiUtilBuilder, MutatorUtil, UtilFlags};
 
 /// Windows at which each curve is reported: 1µs to 1s.
 pub const WINDOWS_NS: [i64; 7] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
@@ -63,17 +63,18 @@ pub struct MmuInfo {
     pub note: Option<String>,
 }
 
-/// The builders for every flag set of the page, fed in one pass.
-pub struct MmuBuilders(pub Vec<MutatorUtilBuilder>);
+/// The utilization functions of every flag set of the page, built in one pass (each event
+/// decoded once for all sets).
+pub struct MmuBuilders(MultiUtilBuilder);
 
 impl MmuBuilders {
     pub fn new() -> Self {
-        MmuBuilders(page_flag_sets().into_iter().map(MutatorUtilBuilder::new).collect())
+        MmuBuilders(MultiUtilBuilder::new(&page_flag_sets()))
     }
 
     /// The utilization functions of each flag set.
     pub fn finish(self) -> Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)> {
-        self.0.into_iter().map(|b| (b.flags(), b.finish())).collect()
+        self.0.finish()
     }
 }
 
@@ -84,10 +85,9 @@ impl Default for MmuBuilders {
 }
 
 impl crate::Consumer for MmuBuilders {
+    #[inline]
     fn event(&mut self, ev: &gotrace::Event) {
-        for b in &mut self.0 {
-            b.event(ev);
-        }
+        self.0.event(ev);
     }
 }
 
