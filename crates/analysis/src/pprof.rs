@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use gotrace::{Event, EventKind, GoId, GoState, ResourceKind};
+use gotrace::{Event, GoId, GoState};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -224,15 +224,7 @@ impl BlockingProfiles {
 
 impl Consumer for BlockingProfiles {
     fn event(&mut self, ev: &Event) {
-        if ev.kind() != EventKind::StateTransition {
-            return;
-        }
-        let Some(st) = ev.state_transition() else { return };
-        if st.resource.kind != ResourceKind::Goroutine {
-            return;
-        }
-        let Some((old, new)) = st.goroutine() else { return };
-        let id = GoId(st.resource.id);
+        let Some((id, old, new)) = ev.goroutine_transition() else { return };
         let g = self.goroutines.entry(id).or_default();
         if old != new && new == GoState::Running && g.start_time == 0 {
             g.start_time = ev.time();
@@ -242,7 +234,7 @@ impl Consumer for BlockingProfiles {
         for (k, kind) in ProfileKind::ALL.into_iter().enumerate() {
             let state = kind.state();
             let Some(start) = &g.open[k] else {
-                if new == state && kind.tracks(st.reason) {
+                if new == state && kind.tracks(ev.transition_reason()) {
                     g.open[k] = Some(ev.clone());
                 }
                 continue;
@@ -363,15 +355,10 @@ fn overlap(i: (i64, i64), s: (i64, i64)) -> i64 {
 
 impl Consumer for ScopedProfile {
     fn event(&mut self, ev: &Event) {
-        if ev.kind() != EventKind::StateTransition {
-            return;
-        }
-        let Some(st) = ev.state_transition() else { return };
-        let Some((_, new)) = st.goroutine() else { return };
-        let id = GoId(st.resource.id);
+        let Some((id, _, new)) = ev.goroutine_transition() else { return };
         let state = self.kind.state();
         let Some(start) = self.open.get(&id) else {
-            if new == state && self.kind.tracks(st.reason) {
+            if new == state && self.kind.tracks(ev.transition_reason()) {
                 self.open.insert(id, ev.clone());
             }
             return;

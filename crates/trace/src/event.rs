@@ -451,6 +451,43 @@ impl Event {
         })
     }
 
+    /// A goroutine's state change, without the reason and stacks that
+    /// [`state_transition`](Self::state_transition) also looks up: the goroutine, old and new
+    /// states. For analyses that only follow states.
+    #[inline]
+    pub fn goroutine_transition(&self) -> Option<(GoId, GoState, GoState)> {
+        use GoState as G;
+        let a = &self.base.args;
+        let cur = self.ctx.g;
+        Some(match self.base.typ {
+            spec::EV_GO_CREATE => (GoId(a[0] as i64), G::NotExist, G::Runnable),
+            spec::EV_GO_CREATE_BLOCKED => (GoId(a[0] as i64), G::NotExist, G::Waiting),
+            spec::EV_GO_CREATE_SYSCALL => (GoId(a[0] as i64), G::NotExist, G::Syscall),
+            spec::EV_GO_START => (GoId(a[0] as i64), G::Runnable, G::Running),
+            spec::EV_GO_DESTROY => (cur, G::Running, G::NotExist),
+            spec::EV_GO_DESTROY_SYSCALL => (cur, G::Syscall, G::NotExist),
+            spec::EV_GO_STOP => (cur, G::Running, G::Runnable),
+            spec::EV_GO_BLOCK => (cur, G::Running, G::Waiting),
+            spec::EV_GO_UNBLOCK | spec::EV_GO_SWITCH | spec::EV_GO_SWITCH_DESTROY => (GoId(a[0] as i64), G::Waiting, G::Runnable),
+            spec::EV_GO_SYSCALL_BEGIN => (cur, G::Running, G::Syscall),
+            spec::EV_GO_SYSCALL_END => (cur, G::Syscall, G::Running),
+            spec::EV_GO_SYSCALL_END_BLOCKED => (cur, G::Syscall, G::Runnable),
+            spec::EV_GO_STATUS | spec::EV_GO_STATUS_STACK => {
+                let packed = a[2];
+                (GoId(a[0] as i64), GoState::from_u8((packed >> 32) as u8)?, go_state_of_status(packed & 0xffff_ffff))
+            }
+            _ => return None,
+        })
+    }
+
+    /// The reason of a goroutine's stop or block ("" for other events).
+    pub fn transition_reason(&self) -> &str {
+        match self.base.typ {
+            spec::EV_GO_STOP | spec::EV_GO_BLOCK => self.string(self.base.args[0]),
+            _ => "",
+        }
+    }
+
     pub fn state_transition(&self) -> Option<StateTransition<'_>> {
         use GoState as G;
         let a = &self.base.args;

@@ -51,3 +51,20 @@ fn damaged_fixtures_fail_like_go() {
         }
     }
 }
+
+/// The cheap accessor agrees with the full one on every goroutine transition of the fixtures.
+#[test]
+fn goroutine_transition_agrees_with_state_transition() {
+    let mut n = 0;
+    for trace in common::files(&common::fixtures(), ".trace") {
+        let data = std::fs::read(&trace).unwrap();
+        let mut r = gotrace::Reader::new(&data).unwrap();
+        while let Some(ev) = r.read_event().unwrap() {
+            let full = ev.state_transition().and_then(|st| Some((gotrace::GoId(st.resource.as_goroutine()?.0), st.goroutine()?, st.reason)));
+            let cheap = ev.goroutine_transition().map(|(g, a, b)| (g, (a, b), ev.transition_reason()));
+            assert_eq!(cheap, full, "{}: {ev}", trace.display());
+            n += usize::from(cheap.is_some());
+        }
+    }
+    assert!(n > 1000);
+}
