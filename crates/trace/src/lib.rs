@@ -26,6 +26,7 @@ mod reader;
 mod resources;
 pub mod spec;
 mod table;
+mod v1;
 mod varint;
 mod version;
 

@@ -36,15 +36,16 @@ pub struct Reader<'a> {
     spill_err: Option<Error>,
     spill_err_sync: bool,
     bytes_at_sync: usize,
+    /// A Go 1.11-1.21 trace, parsed whole by `new` (as Go's `NewReader`), converted lazily.
+    v1: Option<Box<crate::v1::V1Reader>>,
 }
 
 impl<'a> Reader<'a> {
     /// Reads the header. Fails on anything that is not a trace of a version this crate reads.
     pub fn new(data: &'a [u8]) -> Result<Reader<'a>, Error> {
         let (version, pos) = read_header(data)?;
-        if version.is_v1() {
-            return Err(Error::V1NotSupported(version.0));
-        }
+        let v1 = if version.is_v1() { Some(Box::new(crate::v1::V1Reader::new(data, pos, version)?)) } else { None };
+        let pos = if v1.is_some() { data.len() } else { pos };
         Ok(Reader {
             data,
             pos,
@@ -62,6 +63,7 @@ impl<'a> Reader<'a> {
             spill_err: None,
             spill_err_sync: false,
             bytes_at_sync: pos,
+            v1,
         })
     }
 
@@ -84,6 +86,11 @@ impl<'a> Reader<'a> {
     pub fn read_event(&mut self) -> Result<Option<Event>, Error> {
         if self.done || self.failed {
             return Ok(None);
+        }
+        if let Some(v1) = self.v1.as_deref_mut() {
+            let r = v1.read_event();
+            self.failed = r.is_err();
+            return r;
         }
         match self.next_event() {
             Ok(Some(mut ev)) => {

@@ -1,0 +1,3 @@
+module gotracev1fixtures
+
+go 1.19
