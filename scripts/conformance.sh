@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares `gotrace analyze --json` with Go's own analyses (the oracle JSON of ../shared/traces),
-# when that corpus is present. Prints `N passed, M failed`; exits non-zero on any failure.
+# every section, on every trace of the corpus, when that corpus is present. Prints
+# `N passed, M failed`; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 shared=${GOTRACE_SHARED:-../shared}
@@ -9,7 +10,5 @@ if [ ! -f "$shared/oracle/conformance.py" ]; then
   exit 0
 fi
 t=$shared/traces
-# The reader's sections on every v2 trace, Go's test data and the damaged files.
 python3 "$shared/oracle/conformance.py" --cmd 'target/release/gotrace analyze --json' \
-  --sections header,events,counts,time,errors \
-  "$t/go1.26" "$t/golang-testdata/binary" "$t/bad"
+  "$t/go1.26" "$t/go1.19" "$t/golang-testdata/binary" "$t/golang-testdata/tracev1" "$t/bad"
