@@ -23,6 +23,7 @@ pub mod mmu_page;
 pub mod pprof;
 pub mod pprof_proto;
 pub mod queries;
+pub mod range;
 pub mod regions;
 pub mod report;
 pub mod stats;

@@ -197,11 +197,18 @@ struct GoState4 {
 pub struct BlockingProfiles {
     goroutines: FxHashMap<GoId, GoState4>,
     records: [Records; 4],
+    /// Only time inside [from, to] counts (the whole trace by default).
+    range: Option<(i64, i64)>,
 }
 
 impl BlockingProfiles {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Profiles of the time inside [from, to] only.
+    pub fn with_range(from: i64, to: i64) -> Self {
+        BlockingProfiles { range: Some((from, to)), ..Self::default() }
     }
 
     /// The profiles of all goroutines, and the goroutine ids for per-group profiles.
@@ -212,6 +219,9 @@ impl BlockingProfiles {
                 continue;
             }
             for h in std::mem::take(&mut g.held) {
+                if h.duration_ns <= 0 {
+                    continue;
+                }
                 let rec = self.records[h.kind].add(&h.start, h.duration_ns);
                 let c = g.contributions.entry((h.kind as u8, rec as u32)).or_default();
                 c.0 += 1;
@@ -225,6 +235,11 @@ impl BlockingProfiles {
 impl Consumer for BlockingProfiles {
     fn event(&mut self, ev: &Event) {
         let Some((id, old, new)) = ev.goroutine_transition() else { return };
+        let range = self.range;
+        let clip = |s0: i64, s1: i64| match range {
+            Some((from, to)) => s1.min(to) - s0.max(from),
+            None => s1 - s0,
+        };
         let g = self.goroutines.entry(id).or_default();
         if old != new && new == GoState::Running && g.start_time == 0 {
             g.start_time = ev.time();
@@ -245,18 +260,22 @@ impl Consumer for BlockingProfiles {
             let (s0, s1) = (start.time(), ev.time());
             let start = g.open[k].take().expect("checked above");
             if g.start_time == 0 {
-                g.held.push(Held { kind: k, start, duration_ns: s1 - s0 });
+                g.held.push(Held { kind: k, start, duration_ns: clip(s0, s1) });
                 continue;
             }
-            // Overlap of [s0, s1] with [start_time, end]; the end is never before s1.
-            let from = s0.max(g.start_time);
-            if s1 < g.start_time || s1 - from <= 0 {
+            // Overlap of [s0, s1] with [start_time, end] (the end is never before s1), and
+            // with the range if any.
+            if s1 < g.start_time {
                 continue;
             }
-            let rec = self.records[k].add(&start, s1 - from);
+            let t = clip(s0.max(g.start_time), s1);
+            if t <= 0 {
+                continue;
+            }
+            let rec = self.records[k].add(&start, t);
             let c = g.contributions.entry((k as u8, rec as u32)).or_default();
             c.0 += 1;
-            c.1 += s1 - from;
+            c.1 += t;
         }
     }
 }

@@ -1,0 +1,115 @@
+//! Restricting analyses to a time range [from, to] of the trace (golang/go#30895): events
+//! outside it are not counted, durations are clipped to it, utilization functions are cut.
+
+use gotrace::Event;
+use serde::Serialize;
+
+use crate::mmu::MutatorUtil;
+use crate::Consumer;
+
+/// A time range, in trace nanoseconds, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TimeRange {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl TimeRange {
+    /// Parses `FROM,TO` (nanoseconds; either may be empty for the trace's start or end).
+    pub fn parse(s: &str) -> Result<TimeRange, String> {
+        let (a, b) = s.split_once(',').ok_or_else(|| format!("range {s:?}: want FROM,TO in nanoseconds"))?;
+        let num = |x: &str, default: i64| -> Result<i64, String> {
+            let x = x.trim();
+            if x.is_empty() {
+                return Ok(default);
+            }
+            x.parse().map_err(|_| format!("range {s:?}: {x:?} is not a number of nanoseconds"))
+        };
+        let r = TimeRange { from: num(a, i64::MIN)?, to: num(b, i64::MAX)? };
+        if r.from > r.to {
+            return Err(format!("range {s:?}: it ends before it starts"));
+        }
+        Ok(r)
+    }
+
+    pub fn contains(&self, t: i64) -> bool {
+        self.from <= t && t <= self.to
+    }
+
+    /// Whether [start, end] overlaps the range.
+    pub fn overlaps(&self, start: i64, end: i64) -> bool {
+        start <= self.to && end >= self.from
+    }
+}
+
+/// Feeds `inner` only the events inside the range.
+pub struct InRange<C> {
+    pub inner: C,
+    pub range: TimeRange,
+}
+
+impl<C: Consumer> Consumer for InRange<C> {
+    fn event(&mut self, ev: &Event) {
+        if self.range.contains(ev.time()) {
+            self.inner.event(ev);
+        }
+    }
+}
+
+/// A utilization function (a step function: each point holds until the next) cut to the
+/// range: the value in effect at `from` starts it, and it ends at `to` (or its own end).
+pub fn clip_series(series: &[MutatorUtil], r: TimeRange) -> Vec<MutatorUtil> {
+    let mut out = Vec::new();
+    let mut current = None;
+    for p in series {
+        if p.time <= r.from {
+            current = Some(p.util);
+            continue;
+        }
+        if p.time > r.to {
+            break;
+        }
+        if let Some(u) = current.take() {
+            out.push(MutatorUtil { time: r.from, util: u });
+        }
+        out.push(*p);
+    }
+    if let Some(u) = current {
+        out.push(MutatorUtil { time: r.from, util: u });
+    }
+    // End at `to` with the value in effect there, unless the series ended before.
+    if let (Some(last), Some(end)) = (out.last().copied(), series.last()) {
+        if end.time > r.to && last.time < r.to {
+            out.push(MutatorUtil { time: r.to, util: last.util });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(time: i64, util: f64) -> MutatorUtil {
+        MutatorUtil { time, util }
+    }
+
+    #[test]
+    fn parse() {
+        assert_eq!(TimeRange::parse("10,20"), Ok(TimeRange { from: 10, to: 20 }));
+        assert_eq!(TimeRange::parse(",20").unwrap().from, i64::MIN);
+        assert!(TimeRange::parse("20,10").is_err());
+        assert!(TimeRange::parse("x,10").is_err());
+        assert!(TimeRange::parse("10").is_err());
+    }
+
+    #[test]
+    fn clips_a_step_function() {
+        let s = [u(0, 1.0), u(10, 0.5), u(20, 0.0), u(30, 1.0), u(40, 1.0)];
+        let c = clip_series(&s, TimeRange { from: 15, to: 35 });
+        assert_eq!(c, vec![u(15, 0.5), u(20, 0.0), u(30, 1.0), u(35, 1.0)]);
+        let c = clip_series(&s, TimeRange { from: 10, to: 20 });
+        assert_eq!(c, vec![u(10, 0.5), u(20, 0.0)]);
+        assert!(clip_series(&s, TimeRange { from: 50, to: 60 }).len() <= 1);
+    }
+}
