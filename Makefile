@@ -38,7 +38,7 @@ conformance: build
 	@bash scripts/conformance.sh
 
 test-browser: build dist
-	node --test tests/browser/
+	node --test tests/browser/ web/js/timeline/
 
 bench: build
 	bash scripts/bench.sh

@@ -36,6 +36,14 @@ const methods = {
   regions: (type, pc) => session.regions(type, pc),
   mmuPlot: (flags) => session.mmuPlot(flags),
   mmuWorst: (flags, windowNs, n) => session.mmuWorst(flags, windowNs, n),
+  // timeline
+  timelineInfo: () => session.timelineInfo(),
+  timelineLod: (lanes, start, end, width) => session.timelineLod(lanes, start, end, width),
+  timelineCounters: (start, end, width) => session.timelineCounters(start, end, width),
+  timelineSpanAt: (lane, t, slack) => session.timelineSpanAt(lane, t, slack),
+  timelineSpan: (lane, index) => session.timelineSpan(lane, index),
+  timelineSelect: (lanes, start, end) => session.timelineSelect(lanes, start, end),
+  timelineFind: (query, limit) => session.timelineFind(query, limit),
 };
 
 function errorText(e) {
@@ -69,6 +77,11 @@ self.onmessage = async (msg) => {
       let value = f(...(m.args || []));
       if (value instanceof Uint8Array) {
         self.postMessage({ type: 'result', id: m.id, value }, [value.buffer]);
+      } else if (value && typeof value === 'object' && !Array.isArray(value)
+        && Object.values(value).some((v) => ArrayBuffer.isView(v))) {
+        // timeline: objects of typed-array columns move their buffers instead of copying.
+        const transfer = Object.values(value).filter((v) => ArrayBuffer.isView(v)).map((v) => v.buffer);
+        self.postMessage({ type: 'result', id: m.id, value }, transfer);
       } else {
         self.postMessage({ type: 'result', id: m.id, value });
       }

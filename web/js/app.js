@@ -13,6 +13,7 @@ const PAGES = [
   ['regions', 'Regions'],
   ['mmu', 'MMU'],
   ['cpu', 'CPU samples'],
+  ['timeline', 'Timeline'], // timeline
 ];
 
 GT.app = {
@@ -216,6 +217,11 @@ window.gotrace = {
   },
   /** The current trace's overview (the document without per-item lists), or null. */
   current() { return GT.app.trace ? GT.app.trace.overview : null; },
+  // timeline
+  /** Shows [startNs, endNs) of the trace in the timeline (opening it if another view is shown). */
+  setView(startNs, endNs) { return GT.views.timeline.setView(startNs, endNs); },
+  /** The timeline's frame times: {frames, p50Ms, p99Ms, maxMs}; `reset` starts counting anew. */
+  frameStats(reset) { return GT.views.timeline.frameStats(reset); },
 };
 
 document.addEventListener('DOMContentLoaded', () => GT.app.init());

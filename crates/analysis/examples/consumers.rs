@@ -1,5 +1,5 @@
 //! Time and peak memory of each analysis alone, for profiling:
-//! `cargo run --release -p gotrace-analysis --example consumers -- FILE [stats|summary|pprof|mmu|none]...`
+//! `cargo run --release -p gotrace-analysis --example consumers -- FILE [stats|summary|pprof|mmu|timeline|none]...`
 
 use gotrace_analysis::{driver, mmu_page, pprof, stats, summary, Consumer};
 
@@ -21,6 +21,8 @@ fn main() {
     let mut sm = summary::Summarizer::new();
     let mut pp = pprof::BlockingProfiles::new();
     let mut mm = mmu_page::MmuBuilders::new();
+    // timeline
+    let mut tl = gotrace_analysis::timeline::TimelineBuilder::new();
     let has = |n: &str| args.iter().any(|a| a == n);
     let mut kept: Vec<&mut dyn Consumer> = Vec::new();
     let mut all: Vec<&mut dyn Consumer> = Vec::new();
@@ -33,9 +35,18 @@ fn main() {
     if has("mmu") {
         kept.push(&mut mm);
     }
+    // timeline
+    if has("timeline") {
+        kept.push(&mut tl);
+    }
     if has("summary") {
         all.push(&mut sm);
     }
     driver::run(&data, &mut driver::Fanout(all), &mut driver::Fanout(kept), None, &mut |_, _| {}).expect("a trace");
+    // timeline
+    if has("timeline") {
+        let timeline = tl.finish();
+        println!("timeline: {} lanes, {:.0} MB", timeline.lanes.len(), timeline.bytes() as f64 / 1e6);
+    }
     println!("{:?}: {:.2} s, peak {:.0} MB over the file's {:.0} MB", &args[1..], t.elapsed().as_secs_f64(), peak_rss_mb() - base, base);
 }

@@ -31,6 +31,9 @@ pub struct Analysis {
     pub mmu: Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)>,
     /// CPU profile samples.
     pub cpu: crate::cpu::CpuSamples,
+    // timeline
+    /// The timeline: every proc, thread and goroutine's spans.
+    pub timeline: crate::timeline::Timeline,
 }
 
 impl Analysis {
@@ -52,10 +55,12 @@ impl Analysis {
         let mut profiles = BlockingProfiles::new();
         let mut mmu = mmu_page::MmuBuilders::new();
         let mut cpu = crate::cpu::CpuSamples::new();
+        // timeline
+        let mut timeline = crate::timeline::TimelineBuilder::new();
         // Like cmd/trace, the summarizer sees every event read, the rest only the kept ones.
         let mut summarizer = Summarizer::new();
         let outcome = {
-            let mut kept = driver::Fanout(vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu]);
+            let mut kept = driver::Fanout(vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu, /* timeline */ &mut timeline]);
             driver::run(data, &mut summarizer, &mut kept, limit, progress)?
         };
         stats.finish();
@@ -69,6 +74,8 @@ impl Analysis {
             profiles: profiles.finish(),
             mmu: mmu.finish(),
             cpu,
+            // timeline
+            timeline: timeline.finish(),
         })
     }
 

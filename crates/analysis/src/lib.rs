@@ -29,6 +29,8 @@ pub mod report;
 pub mod stats;
 pub mod summary;
 pub mod tasks;
+// timeline
+pub mod timeline;
 
 pub use driver::{ParseOutcome, Rejected};
 pub use analysis::{Analysis, Detail};

@@ -5,6 +5,7 @@ use gotrace::Event;
 use serde::Serialize;
 
 use crate::mmu::MutatorUtil;
+use crate::summary::{GoroutineExecStats, Summary};
 use crate::Consumer;
 
 /// A time range, in trace nanoseconds, both ends included.
@@ -84,6 +85,48 @@ pub fn clip_series(series: &[MutatorUtil], r: TimeRange) -> Vec<MutatorUtil> {
         }
     }
     out
+}
+
+
+/// `a - b`, field by field (maps by key): what a goroutine did between two moments.
+fn stats_sub(a: &GoroutineExecStats, b: &GoroutineExecStats) -> GoroutineExecStats {
+    let sub = |x: &std::collections::BTreeMap<String, i64>, y: &std::collections::BTreeMap<String, i64>| {
+        x.iter().map(|(k, v)| (k.clone(), v - y.get(k).copied().unwrap_or(0))).collect()
+    };
+    GoroutineExecStats {
+        exec_time: a.exec_time - b.exec_time,
+        sched_wait_time: a.sched_wait_time - b.sched_wait_time,
+        block_time_by_reason: sub(&a.block_time_by_reason, &b.block_time_by_reason),
+        syscall_time: a.syscall_time - b.syscall_time,
+        syscall_block_time: a.syscall_block_time - b.syscall_block_time,
+        total_time: a.total_time - b.total_time,
+        range_time: sub(&a.range_time, &b.range_time),
+    }
+}
+
+/// The summary of a range, from the summary of the trace up to its start (`before`) and up
+/// to its end (`upto`), both finalized exactly at those times: each goroutine's time is the
+/// difference; goroutines that ended before the range are left out; tasks and regions are
+/// those overlapping the range.
+pub fn summary_in_range(before: &Summary, mut upto: Summary, r: TimeRange) -> Summary {
+    upto.goroutines.retain(|_, g| g.end_time == 0 || g.end_time >= r.from);
+    for g in upto.goroutines.values_mut() {
+        if let Some(b) = before.goroutines.get(&g.id) {
+            g.stats = stats_sub(&g.stats, &b.stats);
+        }
+    }
+    let (lo, hi) = (r.from, r.to);
+    let overlaps = |start: Option<i64>, end: Option<i64>| start.unwrap_or(i64::MIN) <= hi && end.unwrap_or(i64::MAX) >= lo;
+    let region_ok: Vec<bool> =
+        upto.regions.iter().map(|reg| overlaps(reg.start.as_ref().map(|e| e.time()), reg.end.as_ref().map(|e| e.time()))).collect();
+    for g in upto.goroutines.values_mut() {
+        g.regions.retain(|id| region_ok.get(id.0).copied().unwrap_or(false));
+    }
+    upto.tasks.retain(|_, t| overlaps(t.start.as_ref().map(|e| e.time()), t.end.as_ref().map(|e| e.time())));
+    for t in upto.tasks.values_mut() {
+        t.regions.retain(|id| region_ok.get(id.0).copied().unwrap_or(false));
+    }
+    upto
 }
 
 #[cfg(test)]

@@ -96,4 +96,93 @@ impl Session {
     pub fn mmu_worst(&self, flags: &str, window_ns: f64, n: usize) -> Result<JsValue, JsValue> {
         to_js(&queries::mmu_worst(&self.analysis, flags, window_ns as i64, n))
     }
+
+    // timeline
+    /// The timeline's lanes as columns (`kind`, `id`, `group`, `first`, `last`, `spans`
+    /// typed arrays) with the strings their groups and labels index.
+    #[wasm_bindgen(js_name = timelineInfo)]
+    pub fn timeline_info(&self) -> Result<JsValue, JsValue> {
+        let info = self.analysis.timeline.info();
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&o, &JsValue::from_str(k), v).map(|_| ());
+        set("start", &JsValue::from_f64(info.start as f64))?;
+        set("end", &JsValue::from_f64(info.end as f64))?;
+        set("goroutineBase", &JsValue::from_f64(f64::from(info.goroutine_base)))?;
+        set("kind", &js_sys::Uint8Array::from(&info.kind[..]))?;
+        set("id", &js_sys::Float64Array::from(&info.id[..]))?;
+        set("group", &js_sys::Uint32Array::from(&info.group[..]))?;
+        set("first", &js_sys::Float64Array::from(&info.first[..]))?;
+        set("last", &js_sys::Float64Array::from(&info.last[..]))?;
+        set("spans", &js_sys::Uint32Array::from(&info.spans[..]))?;
+        set("strings", &to_js(&info.strings)?)?;
+        set("stateNames", &to_js(&info.state_names)?)?;
+        set("hasHeap", &JsValue::from_bool(info.has_heap))?;
+        set("samples", &JsValue::from_f64(f64::from(info.samples)))?;
+        set("bytes", &JsValue::from_f64(self.analysis.timeline.bytes() as f64))?;
+        Ok(o.into())
+    }
+
+    /// Level-of-detail rows of `lanes` over `[start, end)` ns in `width` cells: typed-array
+    /// columns `offsets` (per lane), `start`, `end`, `ns`, `state`, `label`, `aux`, `exact`.
+    #[wasm_bindgen(js_name = timelineLod)]
+    pub fn timeline_lod(&self, lanes: &[u32], start: f64, end: f64, width: u32) -> Result<JsValue, JsValue> {
+        let r = gotrace_analysis::timeline::lod::lanes(&self.analysis.timeline, lanes, start as i64, end as i64, width);
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&o, &JsValue::from_str(k), v).map(|_| ());
+        set("offsets", &js_sys::Uint32Array::from(&r.offsets[..]))?;
+        set("start", &js_sys::Float64Array::from(&r.start[..]))?;
+        set("end", &js_sys::Float64Array::from(&r.end[..]))?;
+        set("ns", &js_sys::Float64Array::from(&r.ns[..]))?;
+        set("state", &js_sys::Uint8Array::from(&r.state[..]))?;
+        set("label", &js_sys::Uint32Array::from(&r.label[..]))?;
+        set("aux", &js_sys::Uint32Array::from(&r.aux[..]))?;
+        set("exact", &js_sys::Uint8Array::from(&r.exact[..]))?;
+        Ok(o.into())
+    }
+
+    /// Counters over `[start, end)` in `width` cells: `goroutines` (4 per cell: running,
+    /// runnable, waiting, syscall), `threads` (2 per cell), `heapLive`, `heapGoal`, `samples`.
+    #[wasm_bindgen(js_name = timelineCounters)]
+    pub fn timeline_counters(&self, start: f64, end: f64, width: u32) -> Result<JsValue, JsValue> {
+        let c = gotrace_analysis::timeline::lod::counters(&self.analysis.timeline, start as i64, end as i64, width);
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&o, &JsValue::from_str(k), v).map(|_| ());
+        set("goroutines", &js_sys::Float64Array::from(&c.goroutines[..]))?;
+        set("threads", &js_sys::Float64Array::from(&c.threads[..]))?;
+        set("heapLive", &js_sys::Float64Array::from(&c.heap_live[..]))?;
+        set("heapGoal", &js_sys::Float64Array::from(&c.heap_goal[..]))?;
+        set("samples", &js_sys::Float64Array::from(&c.samples[..]))?;
+        Ok(o.into())
+    }
+
+    /// The details of the span of `lane` at `t` ns (or within `slack` ns of it), or null.
+    #[wasm_bindgen(js_name = timelineSpanAt)]
+    pub fn timeline_span_at(&self, lane: u32, t: f64, slack: f64) -> Result<JsValue, JsValue> {
+        let tl = &self.analysis.timeline;
+        match tl.span_at(lane, t as i64, slack as i64).and_then(|(i, _)| tl.details(lane, i)) {
+            Some(d) => to_js(&d),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The details of span `index` of `lane`, or null.
+    #[wasm_bindgen(js_name = timelineSpan)]
+    pub fn timeline_span(&self, lane: u32, index: u32) -> Result<JsValue, JsValue> {
+        match self.analysis.timeline.details(lane, index as usize) {
+            Some(d) => to_js(&d),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Time and spans by lane kind and state over `[start, end)` for `lanes`.
+    #[wasm_bindgen(js_name = timelineSelect)]
+    pub fn timeline_select(&self, lanes: &[u32], start: f64, end: f64) -> Result<JsValue, JsValue> {
+        to_js(&self.analysis.timeline.select(lanes, start as i64, end as i64))
+    }
+
+    /// Goroutines by id or start function (at most `limit`).
+    #[wasm_bindgen(js_name = timelineFind)]
+    pub fn timeline_find(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
+        to_js(&self.analysis.timeline.find(query, limit as usize))
+    }
 }

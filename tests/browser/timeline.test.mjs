@@ -1,0 +1,206 @@
+// The timeline in headless Chromium: keys zoom and pan, canvas pixels show the lanes, a
+// click on a span gives the goroutine and duration `gotrace dump` says, box selection,
+// search, the URL hash and window.gotrace.setView/frameStats; screenshots at three zooms.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve, browser, open, dropFile, waitLoaded, screenshot, root } from './harness.mjs';
+
+const fixture = path.join(root, 'tests/traces/blocking.trace');
+
+/** Per goroutine, the times its state changes, from the CLI's event dump. */
+function transitions(file) {
+  const out = execFileSync(path.join(root, 'target/release/gotrace'), ['dump', file], { maxBuffer: 1 << 30 }).toString();
+  const byG = new Map();
+  let first = Infinity, last = -Infinity;
+  for (const line of out.split('\n')) {
+    const time = /Time=(\d+)/.exec(line);
+    if (!time) continue;
+    const t = Number(time[1]);
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+    const m = /StateTransition Time=\d+ GoID=(\d+) (\w+)->(\w+)/.exec(line);
+    const assist = /Range\w+ Time=\d+ Name="GC mark assist" Scope=Goroutine\((\d+)\)/.exec(line);
+    const g = m ? Number(m[1]) : assist ? Number(assist[1]) : null;
+    if (g === null || (m && m[2] === m[3])) continue;
+    if (!byG.has(g)) byG.set(g, []);
+    byG.get(g).push({ t, to: m ? m[3] : 'assist' });
+  }
+  return { byG, first, last };
+}
+
+let server, b;
+before(async () => { server = await serve(); b = await browser(); });
+after(async () => { await b.close(); await server.close(); });
+
+async function openTimeline(page, file) {
+  await waitLoaded(page, 'sample.trace');
+  await dropFile(page, file);
+  await waitLoaded(page, path.basename(file));
+  await page.evaluate(() => { location.hash = '#page=timeline'; });
+  await page.waitForSelector('[data-ready=timeline]');
+  await page.waitForFunction(() => Number(document.querySelector('canvas.tl-canvas').dataset.fetches) >= 1);
+  await page.waitForTimeout(100);
+}
+
+const view = (page) => page.$eval('canvas.tl-canvas', (c) => c.dataset.view.split('-').map(Number));
+
+test('keys zoom and pan; a clicked span has the goroutine and duration of the event dump', async () => {
+  const { page, problems } = await open(b.ctx, server.url);
+  await openTimeline(page, fixture);
+  const box = await page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
+  const [s0, e0] = await view(page);
+  await screenshot(page, 'timeline-1-whole');
+
+  // Hold W with the pointer in the middle of the time area: the view shrinks around it.
+  await page.mouse.move(box.x + 190 + (box.w - 190) / 2, box.y + 300);
+  await page.keyboard.down('w');
+  await page.waitForTimeout(700);
+  await page.keyboard.up('w');
+  await page.waitForTimeout(300);
+  const [s1, e1] = await view(page);
+  assert.ok(e1 - s1 < (e0 - s0) / 1.5, `zoomed in: ${e1 - s1} vs ${e0 - s0}`);
+  assert.ok(s1 > s0 && e1 < e0);
+  await page.keyboard.down('d');
+  await page.waitForTimeout(300);
+  await page.keyboard.up('d');
+  const [s2, e2] = await view(page);
+  assert.ok(s2 > s1 && Math.abs((e2 - s2) - (e1 - s1)) < 2, 'D pans without zooming');
+  await page.waitForFunction(() => /view=\d+-\d+/.test(location.hash));
+  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
+  await page.waitForTimeout(100);
+  await screenshot(page, 'timeline-2-zoomed');
+
+  // Zoom on the longest running span of a goroutine lane on screen, so it is wide.
+  const target = await page.evaluate(async () => {
+    const tl = GT.views.timeline.state();
+    const lanes = tl.layout.visible(tl.scrollTop, tl.scrollTop + tl.H - 60)
+      .filter((r) => r.type === 'lane' && tl.info.kind[r.lane] === 6).map((r) => r.lane);
+    // The lanes' spans at a fine resolution, straight from the worker.
+    const rows = await GT.app.client.call('timelineLod', Uint32Array.from(lanes), tl.info.start, tl.info.end, 1e6);
+    let best = null;
+    for (let r = 0; r < rows.start.length; r++) {
+      if (rows.exact[r] && rows.state[r] === 0 && (!best || rows.ns[r] > best.ns)) best = { ns: rows.ns[r], start: rows.start[r], end: rows.end[r] };
+    }
+    return best;
+  });
+  assert.ok(target, 'a running span in view');
+  await page.evaluate((t) => window.gotrace.setView(t.start - t.ns, t.end + t.ns), target);
+  await page.waitForTimeout(50);
+  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
+  await page.waitForTimeout(100);
+
+  // Find a goroutine lane by its pixels: the first "running" (blue) pixel below the
+  // Goroutines header.
+  const hit = await page.evaluate(() => {
+    const tl = GT.views.timeline.state();
+    const section = tl.layout.rows.find((r) => r.type === 'section' && r.title === 'Goroutines');
+    const { LABEL_W, AXIS_H } = GT.timeline.geometry;
+    const c = tl.canvas;
+    const img = tl.ctx.getImageData(0, 0, c.width, c.height).data;
+    const y0 = Math.round((AXIS_H + section.y + section.h - tl.scrollTop) * tl.dpr);
+    for (let y = y0; y < c.height; y += 2) {
+      for (let x = Math.round((LABEL_W + 4) * tl.dpr); x < c.width; x += 3) {
+        const i = 4 * (y * c.width + x);
+        if (img[i] === 0x4a && img[i + 1] === 0x7f && img[i + 2] === 0xc1) {
+          // Half a lane into the span, so the click lands on it.
+          return { x: x / tl.dpr + 2, y: y / tl.dpr + 2, lane: tl.layout.rows[tl.layout.rowAt(y / tl.dpr + 2 - AXIS_H + tl.scrollTop)] };
+        }
+      }
+    }
+    return null;
+  });
+  assert.ok(hit, 'a running goroutine span is drawn');
+  assert.equal(hit.lane.type, 'lane');
+  await page.mouse.click(box.x + hit.x, box.y + hit.y);
+  await page.waitForFunction(() => document.querySelector('.tl-details').dataset.durNs);
+  const d = await page.$eval('.tl-details', (e) => ({ ...e.dataset, text: e.textContent }));
+  const goroutine = Number(d.goroutine);
+  assert.equal(`G${goroutine}`, hit.lane.label, 'the details are of the clicked lane');
+  assert.match(d.state, /running|GC assist/);
+  // The span runs from one state change of that goroutine to the next.
+  const { byG, last } = transitions(fixture);
+  const times = byG.get(goroutine).map((x) => x.t);
+  const start = Number(d.startNs), end = start + Number(d.durNs);
+  assert.ok(times.includes(start), `the span starts at a transition of G${goroutine}`);
+  assert.equal(times.find((t) => t > start) ?? last, end, 'and lasts until the next one');
+  assert.match(d.text, /Start stack/);
+  await screenshot(page, 'timeline-3-details');
+
+  // Box selection: Shift+drag across the lanes gives totals by state.
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + 300, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 600, box.y + 600, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await page.waitForFunction(() => document.querySelector('.tl-details').dataset.selection);
+  assert.ok(Number(await page.$eval('.tl-details', (e) => e.dataset.selection)) > 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('setView, the URL hash, g=ID, search, help and frame stats', async () => {
+  const { page, problems } = await open(b.ctx, server.url);
+  await openTimeline(page, fixture);
+  const info = await page.evaluate(() => GT.views.timeline.state().info);
+  const span = info.end - info.start;
+  const s = Math.round(info.start + span * 0.4), e = Math.round(info.start + span * 0.41);
+  await page.evaluate(([s, e]) => window.gotrace.setView(s, e), [s, e]);
+  await page.waitForFunction((v) => location.hash.includes(`view=${v}`), `${s}-${e}`);
+  assert.deepEqual(await view(page), [s, e]);
+  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
+  await page.waitForTimeout(100);
+  await screenshot(page, 'timeline-4-one-percent');
+
+  // Reloading the hash keeps the view; g=ID selects and shows the goroutine.
+  const g = info.id[info.goroutineBase + 2];
+  await page.evaluate(([s, e, g]) => { location.hash = `#page=timeline&view=${s}-${e}&g=${g}`; }, [s, e, g]);
+  await page.waitForFunction((g) => document.querySelector('canvas.tl-canvas')?.dataset.goroutine === String(g), g);
+  assert.deepEqual(await view(page), [s, e]);
+  const shown = await page.evaluate(() => {
+    const tl = GT.views.timeline.state();
+    const row = tl.layout.rows[tl.layout.laneRow.get(tl.selectedLane)];
+    return row && row.y >= tl.scrollTop && row.y + row.h <= tl.scrollTop + tl.H;
+  });
+  assert.ok(shown, 'the goroutine lane is scrolled into view');
+
+  // Search by id.
+  await page.fill('.tl-search', String(info.id[info.goroutineBase]));
+  await page.press('.tl-search', 'Enter');
+  await page.waitForFunction((g) => document.querySelector('canvas.tl-canvas').dataset.goroutine === String(g), info.id[info.goroutineBase]);
+
+  // Help and frame times.
+  await page.click('canvas.tl-canvas', { position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  assert.equal(await page.$eval('.tl-help', (h) => h.hidden), false);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('t');
+  await page.keyboard.down('s');
+  await page.waitForTimeout(300);
+  await page.keyboard.up('s');
+  const stats = await page.evaluate(() => window.gotrace.frameStats());
+  assert.ok(stats.frames > 5 && stats.p50Ms >= 0 && stats.p99Ms >= stats.p50Ms && stats.maxMs >= stats.p99Ms, JSON.stringify(stats));
+  assert.match(await page.$eval('.tl-frames', (r) => r.textContent), /p99/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('every fixture opens in the timeline without errors', async () => {
+  const { page, problems } = await open(b.ctx, server.url);
+  await waitLoaded(page, 'sample.trace');
+  for (const name of ['sample.trace', 'gc.trace', 'annotations.trace', 'generations.trace']) {
+    const file = path.join(root, 'tests/traces', name);
+    await dropFile(page, file);
+    await waitLoaded(page, name);
+    await page.evaluate(() => { location.hash = '#page=timeline'; });
+    await page.waitForSelector('[data-ready=timeline]');
+    await page.waitForFunction(() => Number(document.querySelector('canvas.tl-canvas').dataset.fetches) >= 1);
+    const rows = await page.$eval('canvas.tl-canvas', (c) => Number(c.dataset.rows));
+    assert.ok(rows > 3, `${name}: ${rows} rows`);
+    await page.evaluate(() => { location.hash = '#page=overview'; });
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
