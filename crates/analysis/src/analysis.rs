@@ -1,6 +1,7 @@
 //! One pass over a trace feeding every analysis, and the document built from the results.
 
 use crate::driver::{self, ParseOutcome, Rejected};
+use crate::range::{clip_series, InRange, LastTime, TimeRange};
 use crate::mmu::{MutatorUtil, UtilFlags};
 use crate::pprof::{BlockingProfiles, FinishedProfiles, ProfileKind};
 use crate::report::{self, Counts, FileInfo, HeaderInfo, PprofInfo, Report, SyncsAndMetrics};
@@ -23,6 +24,8 @@ pub struct Analysis {
     pub file: FileInfo,
     pub header: HeaderInfo,
     pub outcome: ParseOutcome,
+    /// The time range the analyses are restricted to, if any.
+    pub range: Option<TimeRange>,
     pub stats: Stats,
     pub syncs: SyncsAndMetrics,
     pub summary: Summary,
@@ -40,40 +43,94 @@ impl Analysis {
     /// Reads `data` once, feeding every analysis (twice for a trace damaged after its last
     /// Sync: see [`driver::run`]).
     pub fn run(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Analysis, Rejected> {
-        let first = Self::run_limited(data, name, None, progress)?;
+        Self::run_range(data, name, None, progress)
+    }
+
+    /// [`run`](Self::run), with every analysis restricted to `range` if given: events counted
+    /// in it, goroutine times and profiles clipped to it, tasks and regions overlapping it,
+    /// utilization functions cut to it. (The timeline always covers the whole trace.)
+    pub fn run_range(
+        data: &[u8],
+        name: &str,
+        range: Option<TimeRange>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Analysis, Rejected> {
+        let first = Self::run_limited(data, name, None, range, progress)?;
         if !first.outcome.needs_rerun(None) {
             return Ok(first);
         }
         let limit = first.outcome.events_kept;
         drop(first);
-        Self::run_limited(data, name, Some(limit), progress)
+        Self::run_limited(data, name, Some(limit), range, progress)
     }
 
-    fn run_limited(data: &[u8], name: &str, limit: Option<u64>, progress: &mut dyn FnMut(u64, u64)) -> Result<Analysis, Rejected> {
-        let mut stats = Stats::new();
-        let mut syncs = SyncsAndMetrics::default();
-        let mut profiles = BlockingProfiles::new();
+    fn run_limited(
+        data: &[u8],
+        name: &str,
+        limit: Option<u64>,
+        range: Option<TimeRange>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Analysis, Rejected> {
+        let r = range.unwrap_or(TimeRange::ALL);
+        let mut stats = InRange { inner: Stats::new(), range: r };
+        let mut syncs = InRange { inner: SyncsAndMetrics::default(), range: r };
+        let mut profiles = match range {
+            Some(r) => BlockingProfiles::with_range(r.from, r.to),
+            None => BlockingProfiles::new(),
+        };
         let mut mmu = mmu_page::MmuBuilders::new();
-        let mut cpu = crate::cpu::CpuSamples::new();
+        let mut cpu = InRange { inner: crate::cpu::CpuSamples::new(), range: r };
+        let mut last = LastTime::default();
         // timeline
         let mut timeline = crate::timeline::TimelineBuilder::new();
         // Like cmd/trace, the summarizer sees every event read, the rest only the kept ones.
-        let mut summarizer = Summarizer::new();
+        // With a range, one summarizer stops at its end and one at its start: a goroutine's
+        // time in the range is the difference.
+        let mut upto = InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } };
+        let mut before = InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } };
         let outcome = {
-            let mut kept = driver::Fanout(vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu, /* timeline */ &mut timeline]);
-            driver::run(data, &mut summarizer, &mut kept, limit, progress)?
+            let mut kept = driver::Fanout(vec![
+                &mut stats,
+                &mut syncs,
+                &mut profiles,
+                &mut mmu,
+                &mut cpu,
+                &mut last,
+                /* timeline */ &mut timeline,
+            ]);
+            let mut all: Vec<&mut dyn crate::Consumer> = vec![&mut upto];
+            if range.is_some() {
+                all.push(&mut before);
+            }
+            driver::run(data, &mut driver::Fanout(all), &mut kept, limit, progress)?
         };
+        let mut stats = stats.inner;
         stats.finish();
+        let (summary, mmu) = match range {
+            None => (upto.inner.finalize(), mmu.finish()),
+            Some(r) => {
+                let end = r.to.min(last.0);
+                let before = before.inner.finalize_at(r.from.max(i64::MIN + 1).min(end));
+                let summary = crate::range::summary_in_range(&before, upto.inner.finalize_at(end), r);
+                let mmu = mmu
+                    .finish()
+                    .into_iter()
+                    .map(|(f, series)| (f, series.iter().map(|s| clip_series(s, r)).filter(|s| !s.is_empty()).collect()))
+                    .collect();
+                (summary, mmu)
+            }
+        };
         Ok(Analysis {
             file: FileInfo { name: name.to_string(), size: data.len() as u64 },
             header: HeaderInfo::of(data),
             outcome,
+            range,
             stats,
-            syncs,
-            summary: summarizer.finalize(),
+            syncs: syncs.inner,
+            summary,
             profiles: profiles.finish(),
-            mmu: mmu.finish(),
-            cpu,
+            mmu,
+            cpu: cpu.inner,
             // timeline
             timeline: timeline.finish(),
         })
@@ -112,6 +169,7 @@ impl Analysis {
         };
         Report {
             file: self.file.clone(),
+            range: self.range,
             header: self.header.clone(),
             parse: report::ParseInfo::from(&self.outcome),
             warnings: self.outcome.warning().into_iter().collect(),

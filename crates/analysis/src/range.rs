@@ -16,6 +16,9 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
+    /// The whole trace.
+    pub const ALL: TimeRange = TimeRange { from: i64::MIN, to: i64::MAX };
+
     /// Parses `FROM,TO` (nanoseconds; either may be empty for the trace's start or end).
     pub fn parse(s: &str) -> Result<TimeRange, String> {
         let (a, b) = s.split_once(',').ok_or_else(|| format!("range {s:?}: want FROM,TO in nanoseconds"))?;
@@ -54,6 +57,16 @@ impl<C: Consumer> Consumer for InRange<C> {
         if self.range.contains(ev.time()) {
             self.inner.event(ev);
         }
+    }
+}
+
+/// The time of the last event seen.
+#[derive(Debug, Default)]
+pub struct LastTime(pub i64);
+
+impl Consumer for LastTime {
+    fn event(&mut self, ev: &Event) {
+        self.0 = ev.time();
     }
 }
 

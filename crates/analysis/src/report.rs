@@ -214,6 +214,9 @@ impl PprofInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub file: FileInfo,
+    /// The time range the document is restricted to (`--range`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<crate::range::TimeRange>,
     pub header: HeaderInfo,
     pub parse: ParseInfo,
     /// Problems that did not stop the analysis (a cut trace), one line each.

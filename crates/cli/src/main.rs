@@ -12,7 +12,9 @@ const USAGE: &str = "\
 usage: gotrace <command> [options] FILE
 
 commands:
-  analyze [--json] FILE   analyses of the trace: a readable summary, or the JSON document
+  analyze [--json] [--range FROM,TO] FILE
+                          analyses of the trace: a readable summary, or the JSON document;
+                          --range restricts them to trace times FROM..TO (ns, either may be empty)
   dump FILE               every event, one per line, as `go tool trace -d=parsed` prints them
   pprof --kind K -o OUT FILE
                           a blocking profile (K: net, sync, syscall, sched) as gzipped pprof,
@@ -41,12 +43,16 @@ fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     // Options with a value: --kind K, -o OUT.
     let mut flags: Vec<&str> = Vec::new();
     let mut files: Vec<&String> = Vec::new();
-    let (mut kind, mut out) = (None, None);
+    let (mut kind, mut out, mut range) = (None, None, None);
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--kind" => kind = Some(it.next().ok_or_else(|| anyhow::anyhow!("--kind needs a value"))?.clone()),
             "-o" | "--output" => out = Some(it.next().ok_or_else(|| anyhow::anyhow!("-o needs a file"))?.clone()),
+            "--range" => {
+                let v = it.next().ok_or_else(|| anyhow::anyhow!("--range needs FROM,TO"))?;
+                range = Some(gotrace_analysis::range::TimeRange::parse(v).map_err(anyhow::Error::msg)?);
+            }
             f if f.starts_with("--") => flags.push(f),
             _ => files.push(a),
         }
@@ -69,7 +75,7 @@ fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let data = std::fs::read(file).map_err(|e| anyhow::anyhow!("reading {file}: {e}"))?;
     match cmd.as_str() {
-        "analyze" => summary::analyze(file, &data, flags.contains(&"--json")),
+        "analyze" => summary::analyze(file, &data, flags.contains(&"--json"), range),
         "dump" => dump::dump(&data),
         "bench" => bench::bench(&data),
         "pprof" => {

@@ -4,10 +4,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 
-pub fn analyze(path: &str, data: &[u8], json: bool) -> anyhow::Result<ExitCode> {
+pub fn analyze(path: &str, data: &[u8], json: bool, range: Option<gotrace_analysis::range::TimeRange>) -> anyhow::Result<ExitCode> {
     let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let report = match gotrace_analysis::analyze(data, &name, &mut |_, _| {}) {
-        Ok(r) => r,
+    let report = match gotrace_analysis::Analysis::run_range(data, &name, range, &mut |_, _| {}) {
+        Ok(a) => a.report(gotrace_analysis::Detail::Full),
         Err(rejected) => {
             eprintln!("gotrace: {rejected}");
             return Ok(ExitCode::from(1));

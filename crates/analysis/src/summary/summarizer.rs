@@ -84,6 +84,13 @@ impl Summarizer {
 
     /// Ends the analysis: closes every goroutine and its open regions at the time of the last
     /// event and returns the summary.
+    /// [`finalize`](Self::finalize) as if the trace ended at `t` (not before the last event
+    /// seen): goroutines still in a state count it up to `t`. For summaries of a time range.
+    pub fn finalize_at(mut self, t: Time) -> Summary {
+        self.last_ts = self.last_ts.max(t);
+        self.finalize()
+    }
+
     pub fn finalize(mut self) -> Summary {
         let mut goroutines = std::collections::BTreeMap::new();
         for (id, mut g) in self.gs.drain() {
