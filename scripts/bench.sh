@@ -106,6 +106,11 @@ if [ "$only" != go ]; then
   rows+=("gotrace $wall $cpu $rss")
   cmds+=("$gotrace bench $trace")
   gotrace_json=$(tail -n 1 "$work/gotrace.out")
+  # Like for like with `go tool trace -pprof=sched`: parse, order and the sched profile.
+  run gotrace-pprof /dev/null "$gotrace" pprof --kind sched -o "$work/sched.pb.gz" "$trace"
+  read -r wall cpu rss < <(fields "$work/gotrace-pprof.time")
+  rows+=("gotrace-pprof $wall $cpu $rss")
+  cmds+=("$gotrace pprof --kind sched -o sched.pb.gz $trace")
 fi
 if [ "$only" != gotrace ]; then
   run go /dev/null "${gocmd[@]}" -pprof=sched "$trace"
@@ -127,7 +132,7 @@ echo "| --- | ---: | ---: | ---: | ---: |"
 for r in "${rows[@]}"; do
   read -r name wall cpu rss <<<"$r"
   awk -v n="$name" -v w="$wall" -v c="$cpu" -v r="$rss" -v b="$bytes" 'BEGIN {
-    label = (n == "gotrace") ? "gotrace bench" : "go tool trace -pprof=sched"
+    label = (n == "gotrace") ? "gotrace bench (parse, then parse + every analysis)" : (n == "gotrace-pprof") ? "gotrace pprof --kind sched" : "go tool trace -pprof=sched"
     printf "| %s | %.2f | %.2f | %.1f | %.1f |\n", label, w, c, r / 1024, (w > 0 ? b / 1e6 / w : 0)
   }'
 done
