@@ -5,60 +5,8 @@
 
 mod common;
 
-/// A small deterministic PRNG (xorshift64*), so failures reproduce.
-struct Rng(u64);
+use common::{mutate, Rng};
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
-    let mut d = data.to_vec();
-    let body = 16.min(d.len());
-    for _ in 0..1 + rng.below(4) {
-        let len = d.len();
-        match rng.below(7) {
-            0 if len > body => {
-                let i = body + rng.below(len - body);
-                d[i] ^= 1 << rng.below(8);
-            }
-            1 if len > body => d.truncate(body + rng.below(len - body)),
-            2 => {
-                let i = body + rng.below(len.saturating_sub(body) + 1);
-                let b = rng.next() as u8;
-                d.insert(i.min(d.len()), b);
-            }
-            3 if len > body + 1 => {
-                d.remove(body + rng.below(len - body));
-            }
-            4 if len > body => {
-                let i = body + rng.below(len - body);
-                d[i] = [0x00, 0x7f, 0x80, 0xff][rng.below(4)];
-            }
-            5 if len > body + 64 => {
-                let a = body + rng.below(len - body - 64);
-                let chunk = d[a..a + 1 + rng.below(64)].to_vec();
-                let at = body + rng.below(d.len() - body);
-                d.splice(at..at, chunk);
-            }
-            6 if len > body => {
-                // A value that changes meaning: a goroutine id, a sequence number, a P.
-                let i = body + rng.below(len - body);
-                d[i] = d[i].wrapping_add([1, 2, 0x3f, 0x40][rng.below(4)]);
-            }
-            _ => {}
-        }
-    }
-    d
-}
 
 #[test]
 fn mutated_v1_traces_never_panic() {
