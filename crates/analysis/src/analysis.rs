@@ -162,7 +162,7 @@ impl Analysis {
             procs: self.stats.procs(),
             threads: self.stats.threads(),
             summary_goroutines: summary.goroutines.len(),
-            tasks: summary.tasks.len(),
+            tasks: summary.task_count(),
             regions: summary.goroutine_region_count(),
             generations: self.stats.syncs,
             max_goroutine_id: self.stats.max_goroutine,

@@ -75,10 +75,9 @@ pub fn profile(data: &[u8], a: &Analysis, kind: &str, scope: &str) -> Result<Pro
 pub fn tasks(a: &Analysis, typ: Option<&str>, log_filter: Option<&str>) -> Vec<TaskInfo> {
     let (start, end) = a.span();
     a.summary
-        .tasks
-        .values()
+        .tasks()
         .filter(|t| typ.is_none_or(|ty| t.name == ty))
-        .map(|t| tasks::task_info(&a.summary, t, start, end))
+        .map(|t| tasks::task_info(&a.summary, &t, start, end))
         .filter(|t| log_filter.is_none_or(|f| f.is_empty() || tasks::task_logs_match(t, f)))
         .collect()
 }

@@ -130,15 +130,8 @@ pub fn summary_in_range(before: &Summary, mut upto: Summary, r: TimeRange) -> Su
     }
     let (lo, hi) = (r.from, r.to);
     let overlaps = |start: Option<i64>, end: Option<i64>| start.unwrap_or(i64::MIN) <= hi && end.unwrap_or(i64::MAX) >= lo;
-    let region_ok: Vec<bool> =
-        upto.regions.iter().map(|reg| overlaps(reg.start.as_ref().map(|e| e.time()), reg.end.as_ref().map(|e| e.time()))).collect();
-    for g in upto.goroutines.values_mut() {
-        g.regions.retain(|id| region_ok.get(id.0).copied().unwrap_or(false));
-    }
-    upto.tasks.retain(|_, t| overlaps(t.start.as_ref().map(|e| e.time()), t.end.as_ref().map(|e| e.time())));
-    for t in upto.tasks.values_mut() {
-        t.regions.retain(|id| region_ok.get(id.0).copied().unwrap_or(false));
-    }
+    upto.retain_regions(|reg| overlaps(reg.start.map(|e| e.time()), reg.end.map(|e| e.time())));
+    upto.retain_tasks(|t| overlaps(t.start.map(|e| e.time()), t.end.map(|e| e.time())));
     upto
 }
 

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use gotrace::Event;
 use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
-use crate::summary::{Summary, UserRegionSummary};
+use crate::summary::{EventRef, Summary, UserRegionSummary};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct FrameInfo {
@@ -61,7 +60,7 @@ fn top_frame(r: &UserRegionSummary) -> FrameInfo {
         .unwrap_or_default()
 }
 
-fn kind(ev: &Option<Event>) -> String {
+fn kind(ev: &Option<EventRef>) -> String {
     ev.as_ref().map(|e| e.kind().as_str().to_string()).unwrap_or_default()
 }
 
@@ -78,15 +77,15 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
     let mut regions = Vec::new();
     for g in summary.goroutines.values() {
         for r in summary.goroutine_regions(g) {
-            let start = r.start.as_ref().map(Event::time);
-            let end = r.end.as_ref().map(Event::time);
+            let start = r.start.map(|e| e.time());
+            let end = r.end.map(|e| e.time());
             let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
-            let ty = types.entry((&r.name, top_pc(r))).or_insert_with(|| (top_frame(r), TimeHistogram::default()));
+            let ty = types.entry((r.name, top_pc(&r))).or_insert_with(|| (top_frame(&r), TimeHistogram::default()));
             ty.1.add(ie - is);
             if !list {
                 continue;
             }
-            regions.push(region_info(g.id.0, r, trace_start, trace_end));
+            regions.push(region_info(g.id.0, &r, trace_start, trace_end));
         }
     }
     // Types whose frames agree (same location reached by another PC) are one, as in Go.
@@ -111,23 +110,23 @@ pub fn regions_of_type(summary: &Summary, trace_start: i64, trace_end: i64, typ:
     let mut out = Vec::new();
     for g in summary.goroutines.values() {
         for r in summary.goroutine_regions(g) {
-            if r.name != typ || (pc != 0 && top_pc(r) != Some(pc)) {
+            if r.name != typ || (pc != 0 && top_pc(&r) != Some(pc)) {
                 continue;
             }
-            out.push(region_info(g.id.0, r, trace_start, trace_end));
+            out.push(region_info(g.id.0, &r, trace_start, trace_end));
         }
     }
     out
 }
 
 fn region_info(goroutine: i64, r: &UserRegionSummary, trace_start: i64, trace_end: i64) -> RegionInfo {
-    let start = r.start.as_ref().map(Event::time);
-    let end = r.end.as_ref().map(Event::time);
+    let start = r.start.map(|e| e.time());
+    let end = r.end.map(|e| e.time());
     let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
     RegionInfo {
         goroutine,
         task: r.task_id.0,
-        typ: r.name.clone(),
+        typ: r.name.to_string(),
         start,
         end,
         start_kind: kind(&r.start),
@@ -138,6 +137,6 @@ fn region_info(goroutine: i64, r: &UserRegionSummary, trace_start: i64, trace_en
         top_frame: top_frame(r),
         non_overlapping_ns: r.non_overlapping_stats(),
         total_ns: r.stats.total_time,
-        range_ns: crate::goroutines::owned(&r.stats.range_time),
+        range_ns: r.stats.range_time.to_map(),
     }
 }

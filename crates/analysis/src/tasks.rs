@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use gotrace::{Event, EventKind, GoId, ResourceKind};
+use gotrace::{EventKind, GoId, ResourceKind};
 use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
-use crate::summary::{Summary, UserTaskSummary};
+use crate::summary::{EventRef, Summary, UserTaskSummary};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LogInfo {
@@ -59,7 +59,7 @@ pub struct TaskTypeInfo {
 }
 
 /// The /usertask page's description of an event ("" for events it does not list).
-pub fn describe_event(ev: &Event) -> String {
+pub fn describe_event(ev: &EventRef) -> String {
     match ev.kind() {
         EventKind::StateTransition => match ev.state_transition().and_then(|st| st.goroutine()) {
             Some((old, new)) => format!("{old} -> {new}"),
@@ -82,7 +82,7 @@ pub fn describe_event(ev: &Event) -> String {
 }
 
 /// The goroutine an event is about: the one changing state, else the one it happened on.
-fn primary_goroutine(ev: &Event) -> GoId {
+fn primary_goroutine(ev: &EventRef) -> GoId {
     if ev.kind() != EventKind::StateTransition {
         return ev.goroutine();
     }
@@ -93,8 +93,8 @@ fn primary_goroutine(ev: &Event) -> GoId {
 }
 
 pub fn task_info(summary: &Summary, task: &UserTaskSummary, trace_start: i64, trace_end: i64) -> TaskInfo {
-    let start = task.start.as_ref().map(Event::time);
-    let end = task.end.as_ref().map(Event::time);
+    let start = task.start.map(|e| e.time());
+    let end = task.end.map(|e| e.time());
     let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
     let mut children: Vec<u64> = task.children.iter().map(|c| c.0).collect();
     children.sort_unstable();
@@ -107,29 +107,29 @@ pub fn task_info(summary: &Summary, task: &UserTaskSummary, trace_start: i64, tr
         })
         .collect();
     // The event log: start, end, logs and region boundaries, by time.
-    let mut raw: Vec<&Event> = task.start.iter().chain(task.end.iter()).chain(task.logs.iter()).collect();
+    let mut raw: Vec<EventRef> = task.start.into_iter().chain(task.end).chain(task.logs.iter()).collect();
     for r in summary.task_regions(task) {
-        raw.extend(r.start.iter().chain(r.end.iter()));
+        raw.extend(r.start.into_iter().chain(r.end));
     }
     raw.sort_by_key(|ev| ev.time());
     let mut events = Vec::new();
     let mut last = trace_start;
     for ev in raw {
-        let what = describe_event(ev);
+        let what = describe_event(&ev);
         if what.is_empty() {
             continue;
         }
         events.push(TaskEventInfo {
             since_trace_start_ns: ev.time() - trace_start,
             elapsed_ns: ev.time() - last,
-            goroutine: primary_goroutine(ev).0,
+            goroutine: primary_goroutine(&ev).0,
             what,
         });
         last = ev.time();
     }
     TaskInfo {
         id: task.id.0,
-        typ: task.name.clone(),
+        typ: task.name.to_string(),
         parent: task.parent.map(|p| p.0),
         children,
         complete: task.complete(),
@@ -149,16 +149,16 @@ pub fn task_info(summary: &Summary, task: &UserTaskSummary, trace_start: i64, tr
 /// [start, end].
 pub fn task_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (Vec<TaskInfo>, Vec<TaskTypeInfo>) {
     let mut types: BTreeMap<&str, (u64, u64, TimeHistogram)> = BTreeMap::new();
-    let mut tasks = Vec::with_capacity(summary.tasks.len());
-    for task in summary.tasks.values() {
-        let ty = types.entry(&task.name).or_default();
+    let mut tasks = Vec::with_capacity(summary.task_count());
+    for task in summary.tasks() {
+        let ty = types.entry(task.name).or_default();
         ty.0 += 1;
         if let (Some(s), Some(e)) = (&task.start, &task.end) {
             ty.1 += 1;
             ty.2.add(e.time() - s.time());
         }
         if list {
-            tasks.push(task_info(summary, task, trace_start, trace_end));
+            tasks.push(task_info(summary, &task, trace_start, trace_end));
         }
     }
     let types = types

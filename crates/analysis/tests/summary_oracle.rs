@@ -15,8 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
-use gotrace::Event;
-use gotrace_analysis::summary::{Summarizer, Summary};
+use gotrace_analysis::summary::{EventRef, Summarizer, Summary};
 use gotrace_analysis::Consumer;
 use serde_json::Value;
 
@@ -106,11 +105,11 @@ fn durations(v: &Value) -> BTreeMap<String, i64> {
         .unwrap_or_default()
 }
 
-fn time_of(ev: &Option<Event>) -> Option<i64> {
-    ev.as_ref().map(Event::time)
+fn time_of(ev: &Option<EventRef>) -> Option<i64> {
+    ev.map(|e| e.time())
 }
 
-fn kind_of(ev: &Option<Event>) -> &'static str {
+fn kind_of(ev: &Option<EventRef>) -> &'static str {
     ev.as_ref().map_or("", |e| e.kind().as_str())
 }
 
@@ -148,12 +147,12 @@ fn compare_goroutines(d: &mut Diff, s: &Summary, oracle: &Value) {
 fn compare_tasks(d: &mut Diff, s: &Summary, oracle: &Value) {
     let want = oracle["tasks"].as_array().cloned().unwrap_or_default();
     let want_ids: Vec<Option<u64>> = want.iter().map(|t| t["id"].as_u64()).collect();
-    let got_ids: Vec<Option<u64>> = s.tasks.keys().map(|id| Some(id.0)).collect();
+    let got_ids: Vec<Option<u64>> = s.tasks().map(|t| Some(t.id.0)).collect();
     d.eq(|| "task ids".into(), &got_ids, &want_ids);
     for w in &want {
-        let Some(t) = w["id"].as_u64().and_then(|id| s.tasks.get(&gotrace::TaskId(id))) else { continue };
+        let Some(t) = w["id"].as_u64().and_then(|id| s.task(gotrace::TaskId(id))) else { continue };
         let id = t.id;
-        d.eq(|| format!("task {id} type"), Some(t.name.as_str()), w["type"].as_str());
+        d.eq(|| format!("task {id} type"), Some(t.name), w["type"].as_str());
         d.eq(|| format!("task {id} parent"), t.parent.map(|p| p.0), w["parent"].as_u64());
         let mut children: Vec<u64> = t.children.iter().map(|c| c.0).collect();
         children.sort();
@@ -218,14 +217,14 @@ fn compare_regions(d: &mut Diff, s: &Summary, oracle: &Value) {
             s.goroutine_regions(g).map(|r| RegionRow {
                 goroutine: g.id.0,
                 task: r.task_id.0,
-                typ: r.name.clone(),
+                typ: r.name.to_owned(),
                 start: time_of(&r.start),
                 end: time_of(&r.end),
                 start_kind: kind_of(&r.start).to_owned(),
                 end_kind: kind_of(&r.end).to_owned(),
                 non_overlapping: r.non_overlapping_stats(),
                 total: r.stats.total_time,
-                range: r.stats.range_time.clone(),
+                range: r.stats.range_time.to_map(),
             })
         })
         .collect();
@@ -267,7 +266,7 @@ fn compare_regions(d: &mut Diff, s: &Summary, oracle: &Value) {
 fn compare_counts(d: &mut Diff, s: &Summary, oracle: &Value) {
     let c = &oracle["counts"];
     d.eq(|| "counts.summary_goroutines".into(), Some(s.goroutines.len() as u64), c["summary_goroutines"].as_u64());
-    d.eq(|| "counts.tasks".into(), Some(s.tasks.len() as u64), c["tasks"].as_u64());
+    d.eq(|| "counts.tasks".into(), Some(s.task_count() as u64), c["tasks"].as_u64());
     d.eq(|| "counts.regions".into(), Some(s.goroutine_region_count() as u64), c["regions"].as_u64());
 }
 
@@ -295,7 +294,7 @@ fn compare_corpus(corpus: &[(PathBuf, Value)]) -> Vec<String> {
         match std::fs::read(trace).map_err(|e| e.to_string()).and_then(|data| summarize(&data)) {
             Ok(s) => {
                 goroutines += s.goroutines.len();
-                tasks += s.tasks.len();
+                tasks += s.task_count();
                 regions += s.goroutine_region_count();
                 compare(&mut d, &s, oracle);
             }

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use gotrace::{Event, GoId, Time};
+use gotrace::{GoId, ProcId, Time};
+use rustc_hash::FxHashMap;
 
-use super::exec_stats::{add, GoroutineExecStats, RawStats};
-use super::go_sort::sort_func;
-use super::names::{Names, Sym, SymMap};
-use super::region::{RegionId, RegionRec};
+use super::exec_stats::{add, Entries, GoroutineExecStats, RawStats, Scalars, Snap, StartStats};
+use super::names::{self, Sym, SymMap};
+use super::region::RegionId;
 use super::system::is_system_goroutine;
 use super::Duration;
 
@@ -30,7 +30,8 @@ pub struct GoroutineSummary {
     pub start_time: Time,
     /// When it ended (or blocked forever); 0 if it did not.
     pub end_time: Time,
-    /// The goroutine's regions, sorted by start time (regions with no start first).
+    /// The goroutine's regions, sorted by start time (regions with no start first); see
+    /// [`Summary::goroutine_regions`](super::Summary::goroutine_regions).
     pub regions: Vec<RegionId>,
     /// Where its time went.
     pub stats: GoroutineExecStats,
@@ -58,114 +59,162 @@ impl GoroutineSummary {
     }
 }
 
-/// Go's private `goroutineSummary`: what is pending since the last transition. Zeroed when
-/// the goroutine ends.
+/// An open region of a goroutine, with the goroutine's stats when it began.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Active {
+    pub id: RegionId,
+    pub start: StartStats,
+}
+
+/// Go's private `goroutineSummary`: what is pending since the last transition (with
+/// [`Open`]). Zeroed when the goroutine ends.
 #[derive(Debug, Default)]
+#[repr(C)]
 pub(crate) struct Pending {
     pub last_start_time: Time,
     pub last_runnable_time: Time,
     pub last_block_time: Time,
-    pub last_block_reason: Sym,
     pub last_syscall_time: Time,
     pub last_syscall_block_time: Time,
+    pub last_block_reason: Sym,
+}
+
+/// The rest of Go's `goroutineSummary`: ranges and regions open. Emptied when the goroutine
+/// ends.
+#[derive(Debug, Default)]
+pub(crate) struct Open {
     pub last_range_time: SymMap<Time>,
     /// Stack of active regions.
-    pub active_regions: Vec<RegionId>,
+    pub active_regions: Vec<Active>,
+    /// The map entries of the active regions' start stats (see [`StartStats`]).
+    pub starts: Vec<(Sym, Duration)>,
 }
 
-/// A goroutine while the trace is being read.
-#[derive(Debug)]
-pub(crate) struct GoRec {
-    pub id: GoId,
-    pub name: String,
-    pub pc: u64,
-    pub creation_time: Time,
-    pub start_time: Time,
-    pub end_time: Time,
-    pub regions: Vec<RegionId>,
-    pub stats: RawStats,
-    pub pending: Pending,
-}
+impl Open {
+    /// Pushes a region starting with zero stats, with no keys (the synthetic region of task
+    /// inheritance).
+    pub fn push_zero(&mut self, id: RegionId) {
+        let at = u32::try_from(self.starts.len()).expect("fewer than 2^32 open region stats");
+        self.active_regions.push(Active { id, start: StartStats { at, ..StartStats::default() } });
+    }
 
-impl GoRec {
-    pub fn new(id: GoId, creation_time: Time) -> GoRec {
-        GoRec {
-            id,
-            name: String::new(),
-            pc: 0,
-            creation_time,
-            start_time: 0,
-            end_time: 0,
-            regions: Vec::new(),
-            stats: RawStats::default(),
-            pending: Pending::default(),
+    /// The start stats' map entries (block times, range times) of the active region `i`.
+    pub fn start_maps(&self, i: usize) -> (Entries<'_>, Entries<'_>) {
+        let Some(a) = self.active_regions.get(i) else { return (&[], &[]) };
+        let end = self.active_regions.get(i + 1).map_or(self.starts.len(), |n| n.start.at as usize);
+        let (at, mid) = (a.start.at as usize, (a.start.at + a.start.block_n) as usize);
+        match (self.starts.get(at..mid), self.starts.get(mid..end)) {
+            (Some(b), Some(r)) => (b, r),
+            _ => (&[], &[]),
         }
     }
 
-    /// The stats as of `last_ts`, with the pending state accounted for (Go's `snapshotStat`).
-    pub fn snapshot(&self, last_ts: Time) -> RawStats {
+    /// Forgets the innermost region (after [`Open::start_maps`] of it).
+    pub fn pop(&mut self) {
+        if let Some(a) = self.active_regions.pop() {
+            self.starts.truncate(a.start.at as usize);
+        }
+    }
+}
+
+/// A goroutine while the trace is being read. What every transition reads and writes comes
+/// first, in two cache lines.
+#[derive(Debug)]
+#[repr(C)]
+pub(crate) struct GoRec {
+    pub pending: Pending,
+    pub start_time: Time,
+    /// Whether `name` is set.
+    pub named: bool,
+    pub stats: RawStats,
+    pub id: GoId,
+    /// Its index in the goroutine table.
+    pub index: u32,
+    pub name: String,
+    pub pc: u64,
+    pub creation_time: Time,
+    pub end_time: Time,
+    pub regions: Vec<RegionId>,
+    pub open: Open,
+}
+
+impl GoRec {
+    pub fn new(id: GoId, index: u32, creation_time: Time) -> GoRec {
+        GoRec {
+            pending: Pending::default(),
+            start_time: 0,
+            named: false,
+            stats: RawStats::default(),
+            id,
+            index,
+            name: String::new(),
+            pc: 0,
+            creation_time,
+            end_time: 0,
+            regions: Vec::new(),
+            open: Open::default(),
+        }
+    }
+
+    /// The stats as of `last_ts`, with the pending state accounted for (Go's `snapshotStat`),
+    /// into `out`.
+    pub fn snapshot(&self, last_ts: Time, out: &mut Snap) {
+        out.block.clear();
+        out.range.clear();
+        out.s = self.snapshot_into(last_ts, &mut out.block, &mut out.range);
+    }
+
+    /// Pushes a region starting now, at `t`, with the goroutine's stats as they are
+    /// (`scratch`: a buffer for the range times).
+    pub fn push_region(&mut self, id: RegionId, t: Time, scratch: &mut Vec<(Sym, Duration)>) {
+        let mut starts = std::mem::take(&mut self.open.starts);
+        let at = starts.len();
+        scratch.clear();
+        let s = self.snapshot_into(t, &mut starts, scratch);
+        let block_n = (starts.len() - at) as u32;
+        starts.extend_from_slice(scratch);
+        self.open.starts = starts;
+        let at = u32::try_from(at).expect("fewer than 2^32 open region stats");
+        self.open.active_regions.push(Active { id, start: StartStats { s, at, block_n } });
+    }
+
+    /// Go's `snapshotStat`: the scalars; the maps appended to `block` and `range` (from their
+    /// length on, the keys looked up there).
+    fn snapshot_into(&self, last_ts: Time, block: &mut Vec<(Sym, Duration)>, range: &mut Vec<(Sym, Duration)>) -> Scalars {
         let p = &self.pending;
-        let mut ret = self.stats.clone();
-        if self.stats.total == 0 {
-            ret.total = last_ts.wrapping_sub(self.creation_time);
+        let mut s = self.stats.s;
+        let (b0, r0) = (block.len(), range.len());
+        block.extend_from_slice(self.stats.block.entries());
+        range.extend_from_slice(self.stats.range.entries());
+        if self.stats.s.total == 0 {
+            s.total = last_ts.wrapping_sub(self.creation_time);
         }
         if p.last_start_time != 0 {
-            add(&mut ret.exec, last_ts.wrapping_sub(p.last_start_time));
+            add(&mut s.exec, last_ts.wrapping_sub(p.last_start_time));
         }
         if p.last_runnable_time != 0 {
-            add(&mut ret.sched_wait, last_ts.wrapping_sub(p.last_runnable_time));
+            add(&mut s.sched_wait, last_ts.wrapping_sub(p.last_runnable_time));
         }
         if p.last_block_time != 0 {
-            add(ret.block.slot(p.last_block_reason), last_ts.wrapping_sub(p.last_block_time));
+            add(names::slot_from(block, b0, p.last_block_reason), last_ts.wrapping_sub(p.last_block_time));
         }
         if p.last_syscall_time != 0 {
-            add(&mut ret.syscall, last_ts.wrapping_sub(p.last_syscall_time));
+            add(&mut s.syscall, last_ts.wrapping_sub(p.last_syscall_time));
         }
         // Surprising but Go's: a pending blocked syscall counts as syscall time for its whole
         // length (above) AND as sched wait time since its P was taken; a finished one is split
         // into syscall and syscall-block time instead.
         if p.last_syscall_block_time != 0 {
-            add(&mut ret.sched_wait, last_ts.wrapping_sub(p.last_syscall_block_time));
+            add(&mut s.sched_wait, last_ts.wrapping_sub(p.last_syscall_block_time));
         }
-        for (name, ts) in p.last_range_time.iter() {
-            add(ret.range.slot(name), last_ts.wrapping_sub(ts));
+        for (name, ts) in self.open.last_range_time.iter() {
+            add(names::slot_from(range, r0, name), last_ts.wrapping_sub(ts));
         }
-        ret
+        s
     }
 
-    /// Closes the books at a goroutine end event (`trigger`) or at the end of the trace
-    /// (`None`); ends the open regions with `trigger` (Go's `finalize`).
-    ///
-    /// Go calls this again at the end of the trace for goroutines that already ended; it is
-    /// then a no-op, except that a goroutine whose total time is still 0 (it ended at the
-    /// nanosecond it was created) gets total time `last_ts - creation_time`.
-    pub fn finalize(&mut self, last_ts: Time, trigger: Option<&Event>, regions: &mut [RegionRec]) {
-        if let Some(ev) = trigger {
-            self.end_time = ev.time();
-        }
-        let final_stat = self.snapshot(last_ts);
-
-        // System goroutines are never part of regions, even though they "inherit" a task
-        // when created from within a region (e.g. GC workers started by the first GC). Their
-        // open regions are dropped (but stay in their task's list).
-        if !is_system_goroutine(&self.name) {
-            for &id in &self.pending.active_regions {
-                if let Some(r) = regions.get_mut(id.0) {
-                    r.end = trigger.cloned();
-                    r.stats = final_stat.sub(&r.stats);
-                }
-                self.regions.push(id);
-            }
-        }
-        self.stats = final_stat;
-        self.pending = Pending::default();
-    }
-
-    /// The public summary; regions sorted by start time exactly as Go sorts them.
-    pub fn publish(mut self, names: &Names, regions: &[RegionRec]) -> GoroutineSummary {
-        let start = |id: &RegionId| regions.get(id.0).and_then(|r| r.start.as_ref()).map(Event::time);
-        // None (no start event) sorts first; Go's sort is not stable, hence go_sort.
-        sort_func(&mut self.regions, |a, b| start(a).cmp(&start(b)));
+    /// The public summary; `regions` already sorted.
+    pub fn publish(self, names: &super::names::Names) -> GoroutineSummary {
         GoroutineSummary {
             id: self.id,
             name: self.name,
@@ -178,3 +227,89 @@ impl GoRec {
         }
     }
 }
+
+/// Ids below this index a vector directly (4 bytes each at most: 16 MiB); others a map.
+const DENSE_LIMIT: i64 = 1 << 22;
+const NO_INDEX: u32 = u32::MAX;
+
+/// Every goroutine id the summarizer has met (in a goroutine transition, or as the goroutine of
+/// a kept event), each with a small index, and the goroutine being summarized under each id.
+/// Goroutine ids are small and dense (the runtime hands them out in order), so the look-up on
+/// nearly every event indexes a vector.
+#[derive(Debug, Default)]
+pub(crate) struct GoTable {
+    dense: Vec<u32>,
+    sparse: FxHashMap<GoId, u32>,
+    /// By index.
+    pub ids: Vec<GoId>,
+    pub slots: Vec<GoSlot>,
+}
+
+/// What is known under one goroutine id.
+#[derive(Debug, Default)]
+pub(crate) struct GoSlot {
+    /// The goroutine being summarized. A goroutine id seen again as created (from NotExist or
+    /// Undetermined) starts a new summary that replaces the old one, as in Go.
+    pub g: Option<GoRec>,
+    /// The P of the goroutine's syscall (Go's `syscallingG`, a map by goroutine id, which
+    /// outlives a summary replaced).
+    pub syscall_p: Option<ProcId>,
+}
+
+impl GoTable {
+    #[inline]
+    pub fn find(&self, id: GoId) -> Option<u32> {
+        if let Some(&i) = self.dense.get(id.0 as usize) {
+            if i != NO_INDEX {
+                return Some(i);
+            }
+        }
+        if self.sparse.is_empty() {
+            return None;
+        }
+        self.sparse.get(&id).copied()
+    }
+
+    /// The index of `id`, added if new.
+    #[inline]
+    pub fn index(&mut self, id: GoId) -> u32 {
+        match self.find(id) {
+            Some(i) => i,
+            None => self.add(id),
+        }
+    }
+
+    fn add(&mut self, id: GoId) -> u32 {
+        let i = u32::try_from(self.ids.len()).ok().filter(|&i| i != NO_INDEX).expect("fewer than 2^32 goroutines");
+        self.ids.push(id);
+        self.slots.push(GoSlot::default());
+        // Dense while the ids are (a vector at most a few times the number of goroutines).
+        let at = id.0 as usize;
+        if (0..DENSE_LIMIT).contains(&id.0) && at < 4 * self.ids.len() + 4096 {
+            if at >= self.dense.len() {
+                self.dense.resize((at + 1).max(self.dense.len() * 2).min(DENSE_LIMIT as usize), NO_INDEX);
+            }
+            self.dense[at] = i;
+        } else {
+            self.sparse.insert(id, i);
+        }
+        i
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, id: GoId) -> Option<&mut GoRec> {
+        let i = self.find(id)?;
+        self.slots[i as usize].g.as_mut()
+    }
+
+    #[inline]
+    pub fn get(&self, id: GoId) -> Option<&GoRec> {
+        let i = self.find(id)?;
+        self.slots[i as usize].g.as_ref()
+    }
+
+    pub fn contains(&self, id: GoId) -> bool {
+        self.get(id).is_some()
+    }
+}
+

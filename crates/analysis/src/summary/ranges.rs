@@ -9,7 +9,7 @@ impl Summarizer {
     /// RangeBegin and RangeActive.
     pub(super) fn range_begin(&mut self, ev: &Event) {
         let Some(r) = ev.range() else { return };
-        let name = self.names.intern(&r.name);
+        let name = self.store.names.intern(&r.name);
         let goid = match r.scope.kind {
             // A goroutine range is attributed whole, regardless of what the goroutine does
             // meanwhile (a goroutine often blocked in mark assist has both high assist and
@@ -19,29 +19,29 @@ impl Summarizer {
             // goroutine on the P if it is still the one there when the range ends.
             ResourceKind::Proc => {
                 let goid = ev.goroutine();
-                if self.gs.contains_key(&goid) {
+                if self.gs.contains(goid) {
                     self.ranges_p.insert((ProcId(r.scope.id), name), goid);
                 }
                 goid
             }
             _ => return,
         };
-        let Some(g) = self.gs.get_mut(&goid) else { return };
+        let Some(g) = self.gs.get_mut(goid) else { return };
         if ev.kind() == EventKind::RangeActive {
             // Active since the Sync, as far as we know.
-            let ts = g.pending.last_range_time.get(name);
+            let ts = g.open.last_range_time.get(name);
             if ts != 0 {
                 add(g.stats.range.slot(name), self.sync_ts.wrapping_sub(ts));
             }
-            g.pending.last_range_time.set(name, self.sync_ts);
+            g.open.last_range_time.set(name, self.sync_ts);
         } else {
-            g.pending.last_range_time.set(name, ev.time());
+            g.open.last_range_time.set(name, ev.time());
         }
     }
 
     pub(super) fn range_end(&mut self, ev: &Event) {
         let Some(r) = ev.range() else { return };
-        let name = self.names.intern(&r.name);
+        let name = self.store.names.intern(&r.name);
         let goid = match r.scope.kind {
             ResourceKind::Goroutine => GoId(r.scope.id),
             ResourceKind::Proc => match self.ranges_p.remove(&(ProcId(r.scope.id), name)) {
@@ -51,12 +51,12 @@ impl Summarizer {
             },
             _ => return,
         };
-        let Some(g) = self.gs.get_mut(&goid) else { return };
-        let ts = g.pending.last_range_time.get(name);
+        let Some(g) = self.gs.get_mut(goid) else { return };
+        let ts = g.open.last_range_time.get(name);
         if ts == 0 {
             return;
         }
         add(g.stats.range.slot(name), ev.time().wrapping_sub(ts));
-        g.pending.last_range_time.remove(name);
+        g.open.last_range_time.remove(name);
     }
 }

@@ -1,13 +1,19 @@
-//! The summarizer: one pass over the events (Go's `Summarizer`).
+//! The summarizer: one pass over the events (Go's `Summarizer`), then the summary.
+
+use std::collections::BTreeMap;
 
 use gotrace::{Event, EventKind, GoId, ProcId, TaskId, Time};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::goroutine::GoRec;
-use super::names::{Names, Sym};
-use super::region::RegionRec;
-use super::task::UserTaskSummary;
-use super::Summary;
+use super::exec_stats::{Encoder, Parts, Scalars, Snap};
+use super::go_sort::sort_func;
+use super::goroutine::{GoRec, GoTable, Open, Pending};
+use super::names::Sym;
+use super::region::{RegionId, RegionRec, Tag};
+use super::store::Store;
+use super::system::is_system_goroutine;
+use super::task::{Lists, LogRec, TaskRec, NO_G};
+use super::{Summary, SummaryData};
 use crate::Consumer;
 
 /// Builds per-goroutine time statistics, tasks and regions from the ordered events.
@@ -16,18 +22,18 @@ use crate::Consumer;
 /// trace: that is what `go tool trace` does), then call [`Summarizer::finalize`].
 #[derive(Debug)]
 pub struct Summarizer {
-    /// Goroutines being summarized. A goroutine id seen again as created (from NotExist or
-    /// Undetermined) starts a new summary that replaces the old one, as in Go.
-    pub(super) gs: FxHashMap<GoId, GoRec>,
-    pub(super) tasks: FxHashMap<TaskId, UserTaskSummary>,
-    /// Every region, referenced by index from goroutines and tasks.
+    pub(super) gs: GoTable,
+    pub(super) tasks: Tasks,
+    /// Every region, by [`RegionId`].
     pub(super) regions: Vec<RegionRec>,
-    pub(super) names: Names,
+    /// Every log event, in trace order.
+    pub(super) logs: Vec<LogRec>,
+    pub(super) store: Store,
 
     /// The binding between a P and the goroutine in a syscall on it, to detect the syscall
-    /// blocking (the P going idle) and to clean up after it.
-    pub(super) syscalling_p: FxHashMap<ProcId, GoId>,
-    pub(super) syscalling_g: FxHashMap<GoId, ProcId>,
+    /// blocking (the P going idle) and to clean up after it (Go's `syscallingP`; its
+    /// `syscallingG` is in the goroutine table).
+    pub(super) syscalling_p: ProcMap,
 
     /// Best-effort attribution of P-scoped ranges (sweeps) to the goroutine that began them.
     pub(super) ranges_p: FxHashMap<(ProcId, Sym), GoId>,
@@ -36,6 +42,10 @@ pub struct Summarizer {
     pub(super) last_ts: Time,
     /// Time of the last Sync event (or of the first event).
     pub(super) sync_ts: Time,
+
+    /// Scratch: a goroutine's stats snapshot, and the region stats' encoder.
+    pub(super) snap: Snap,
+    pub(super) enc: Encoder,
 }
 
 impl Default for Summarizer {
@@ -45,6 +55,7 @@ impl Default for Summarizer {
 }
 
 impl Consumer for Summarizer {
+    #[inline]
     fn event(&mut self, ev: &Event) {
         let t = ev.time();
         if self.sync_ts == 0 {
@@ -52,10 +63,15 @@ impl Consumer for Summarizer {
         }
         self.last_ts = t;
 
-        match ev.kind() {
+        let kind = ev.kind();
+        // Nearly all events are state transitions.
+        if kind == EventKind::StateTransition {
+            self.state_transition(ev);
+            return;
+        }
+        match kind {
             // Sync time is where RangeActive ranges and goroutines first seen mid-trace start.
             EventKind::Sync => self.sync_ts = t,
-            EventKind::StateTransition => self.state_transition(ev),
             EventKind::RangeBegin | EventKind::RangeActive => self.range_begin(ev),
             EventKind::RangeEnd => self.range_end(ev),
             EventKind::RegionBegin => self.region_begin(ev),
@@ -70,20 +86,87 @@ impl Consumer for Summarizer {
 impl Summarizer {
     pub fn new() -> Summarizer {
         Summarizer {
-            gs: FxHashMap::default(),
-            tasks: FxHashMap::default(),
+            gs: GoTable::default(),
+            tasks: Tasks::default(),
             regions: Vec::new(),
-            names: Names::new(),
-            syscalling_p: FxHashMap::default(),
-            syscalling_g: FxHashMap::default(),
+            logs: Vec::new(),
+            store: Store::default(),
+            syscalling_p: ProcMap::default(),
             ranges_p: FxHashMap::default(),
             last_ts: 0,
             sync_ts: 0,
+            snap: Snap::default(),
+            enc: Encoder::default(),
         }
     }
 
-    /// Ends the analysis: closes every goroutine and its open regions at the time of the last
-    /// event and returns the summary.
+    /// Makes `g` the summary of its id, replacing any older one (whose open regions keep the
+    /// stats they began with, and no end, as in Go where they are only referenced by tasks).
+    /// Its index.
+    pub(super) fn replace(&mut self, g: GoRec) -> u32 {
+        let i = g.index;
+        if let Some(old) = self.gs.slots[i as usize].g.replace(g) {
+            self.close_dropped(&old.open);
+        }
+        i
+    }
+
+    /// Encodes the stats of region `id`, `end - start`, once its end time is set.
+    pub(super) fn set_region_stats(&mut self, id: RegionId, end: Parts<'_>, start: Parts<'_>) {
+        let Some(r) = self.regions.get_mut(id.0 as usize) else { return };
+        let out = &mut self.store.region_stats;
+        r.stats = self.enc.encode(out, &mut self.store.key_sets, r.stats_base(), end, start);
+    }
+
+    /// Gives the open regions of `p` the stats they began with (and no end), as Go leaves the
+    /// regions of a goroutine replaced or a system goroutine ended.
+    pub(super) fn close_dropped(&mut self, p: &Open) {
+        for (i, a) in p.active_regions.iter().enumerate() {
+            let (block, range) = p.start_maps(i);
+            self.set_region_stats(a.id, (a.start.s, block, range), (Scalars::default(), &[], &[]));
+        }
+    }
+
+    /// Closes the books of the goroutine at `index` at a goroutine end event (`trigger`) or
+    /// at the end of the trace (`None`); ends its open regions with `trigger` (Go's
+    /// `finalize`).
+    ///
+    /// Go calls this again at the end of the trace for goroutines that already ended; it is
+    /// then a no-op, except that a goroutine whose total time is still 0 (it ended at the
+    /// nanosecond it was created) gets total time `last_ts - creation_time`.
+    pub(super) fn finalize_goroutine(&mut self, index: u32, last_ts: Time, trigger: Option<&Event>) {
+        let Some(mut g) = self.gs.slots[index as usize].g.take() else { return };
+        if let Some(ev) = trigger {
+            g.end_time = ev.time();
+        }
+        g.snapshot(last_ts, &mut self.snap);
+        let snap = std::mem::take(&mut self.snap);
+
+        // System goroutines are never part of regions, even though they "inherit" a task
+        // when created from within a region (e.g. GC workers started by the first GC). Their
+        // open regions are dropped (but stay in their task's list, with the stats they began
+        // with).
+        if is_system_goroutine(&g.name) {
+            self.close_dropped(&g.open);
+        } else if !g.open.active_regions.is_empty() {
+            let end = trigger.map_or(Tag::default(), |ev| Tag::apart(self.store.keep_apart(ev)));
+            for (i, a) in g.open.active_regions.iter().enumerate() {
+                if let Some(r) = self.regions.get_mut(a.id.0 as usize) {
+                    r.end = end;
+                    r.end_time = trigger.map_or(0, Event::time);
+                }
+                let (block, range) = g.open.start_maps(i);
+                self.set_region_stats(a.id, (snap.s, &snap.block, &snap.range), (a.start.s, block, range));
+                g.regions.push(a.id);
+            }
+        }
+        g.stats = snap.as_raw();
+        self.snap = snap;
+        g.pending = Pending::default();
+        g.open = Open::default();
+        self.gs.slots[index as usize].g = Some(g);
+    }
+
     /// [`finalize`](Self::finalize) as if the trace ended at `t` (not before the last event
     /// seen): goroutines still in a state count it up to `t`. For summaries of a time range.
     pub fn finalize_at(mut self, t: Time) -> Summary {
@@ -91,17 +174,206 @@ impl Summarizer {
         self.finalize()
     }
 
+    /// Ends the analysis: closes every goroutine and its open regions at the time of the last
+    /// event and returns the summary.
     pub fn finalize(mut self) -> Summary {
-        let mut goroutines = std::collections::BTreeMap::new();
-        for (id, mut g) in self.gs.drain() {
-            g.finalize(self.last_ts, None, &mut self.regions);
-            goroutines.insert(id, g.publish(&self.names, &self.regions));
+        let mut goroutines = BTreeMap::new();
+        let mut keyed: Vec<(Option<Time>, RegionId)> = Vec::new();
+        for i in 0..self.gs.slots.len() {
+            self.finalize_goroutine(i as u32, self.last_ts, None);
+            let Some(mut g) = self.gs.slots[i].g.take() else { continue };
+            // None (no start event) sorts first; Go's sort is not stable, hence go_sort. (On
+            // the keys, copied out: the same comparisons, without chasing each region.)
+            let regions = &self.regions;
+            keyed.clear();
+            keyed.extend(g.regions.iter().map(|&id| (regions.get(id.0 as usize).and_then(RegionRec::sort_key), id)));
+            sort_func(&mut keyed, |a, b| a.0.cmp(&b.0));
+            g.regions.clear();
+            g.regions.extend(keyed.iter().map(|&(_, id)| id));
+            goroutines.insert(g.id, g.publish(&self.store.names));
         }
-        let names = &self.names;
-        Summary {
-            goroutines,
-            tasks: self.tasks.into_iter().collect(),
-            regions: self.regions.into_iter().map(|r| r.publish(names)).collect(),
+        drop(keyed);
+        let Summarizer { gs, tasks, regions, logs, mut store, .. } = self;
+        store.go_ids = gs.ids;
+        store.sites.freeze();
+        let data = tasks.finish(store, regions, logs);
+        Summary { goroutines, data }
+    }
+}
+
+/// Task ids below this index a vector; others a map.
+const DENSE_TASKS: u64 = 1 << 24;
+const NO_TASK: u32 = u32::MAX;
+
+/// The tasks while the trace is read: records in the order tasks are first mentioned.
+#[derive(Debug, Default)]
+pub(super) struct Tasks {
+    /// Index by id: task ids count up from 1, so mostly a vector.
+    dense: Vec<u32>,
+    sparse: FxHashMap<TaskId, u32>,
+    pub recs: Vec<TaskRec>,
+    /// (parent index, child id), in the order children named their parent.
+    pub children: Vec<(u32, TaskId)>,
+    /// (task index, goroutine index) of the goroutines of tasks beyond their first.
+    goroutines: FxHashSet<(u32, u32)>,
+    /// Some of `goroutines`, recently added, by hash: most events repeat a recent pair.
+    recent: Vec<(u32, u32)>,
+}
+
+const RECENT: usize = 256;
+
+impl Tasks {
+    /// The index of task `id`, created if this is its first mention.
+    #[inline]
+    pub fn get_or_add(&mut self, id: TaskId) -> u32 {
+        if let Some(&i) = self.dense.get(id.0 as usize) {
+            if i != NO_TASK {
+                return i;
+            }
         }
+        self.add(id)
+    }
+
+    fn add(&mut self, id: TaskId) -> u32 {
+        if let Some(&i) = self.sparse.get(&id) {
+            return i;
+        }
+        let i = u32::try_from(self.recs.len()).ok().filter(|&i| i != NO_TASK).expect("fewer than 2^32 tasks");
+        self.recs.push(TaskRec::new(id));
+        // Dense while the ids are (a vector at most a few times the number of tasks).
+        let at = id.0 as usize;
+        if id.0 < DENSE_TASKS && at < 4 * self.recs.len() + 4096 {
+            if at >= self.dense.len() {
+                self.dense.resize((at + 1).max(self.dense.len() * 2).min(DENSE_TASKS as usize), NO_TASK);
+            }
+            self.dense[at] = i;
+        } else {
+            self.sparse.insert(id, i);
+        }
+        i
+    }
+
+    /// Adds a goroutine (by index) to a task's set.
+    #[inline]
+    pub fn add_goroutine(&mut self, task: u32, g: u32) {
+        let Some(t) = self.recs.get_mut(task as usize) else { return };
+        if t.first_g == NO_G {
+            t.first_g = g;
+        } else if t.first_g != g {
+            if self.recent.is_empty() {
+                self.recent = vec![(NO_TASK, NO_G); RECENT];
+            }
+            let h = (u64::from(task) << 32 | u64::from(g)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56;
+            let slot = &mut self.recent[h as usize % RECENT];
+            if *slot != (task, g) {
+                self.goroutines.insert((task, g));
+                *slot = (task, g);
+            }
+        }
+    }
+
+    /// The tasks sorted by id, and their lists.
+    fn finish(self, store: Store, mut regions: Vec<RegionRec>, mut logs: Vec<LogRec>) -> SummaryData {
+        let Tasks { mut recs, children, goroutines, dense, sparse, recent } = self;
+        drop((dense, sparse, recent));
+        let n = recs.len();
+        // Sort by id, and renumber what refers to tasks by index.
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&i| recs[i as usize].id);
+        let mut new_index = vec![0u32; n];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old as usize] = new as u32;
+        }
+        drop(order);
+        permute(&mut recs, &new_index);
+        let renumber = |i: u32| new_index.get(i as usize).copied().unwrap_or(NO_TASK);
+        for r in &mut regions {
+            r.task = renumber(r.task);
+        }
+        for l in &mut logs {
+            l.task = renumber(l.task);
+        }
+        let task_regions = Lists::build(
+            n,
+            regions.iter().enumerate().filter(|(_, r)| r.start.flag()).map(|(i, r)| (r.task, RegionId(i as u32))),
+        );
+        let task_logs = Lists::build(n, logs.iter().enumerate().map(|(i, l)| (l.task, i as u32)));
+        let firsts = recs.iter().enumerate().filter(|(_, t)| t.first_g != NO_G).map(|(i, t)| (i as u32, t.first_g));
+        let mut task_goroutines = Lists::build(n, firsts.chain(goroutines.iter().map(|&(t, g)| (renumber(t), g))));
+        drop(goroutines);
+        let mut start = 0;
+        for &end in &task_goroutines.ends {
+            task_goroutines.items[start..end as usize].sort_unstable_by_key(|&g| store.go_id(g));
+            start = end as usize;
+        }
+        let task_children = Lists::build(n, children.iter().map(|&(p, c)| (renumber(p), c)));
+        drop(children);
+        SummaryData { store, regions, tasks: recs, task_regions, task_logs, task_goroutines, task_children, logs, shown: None }
+    }
+}
+
+/// Moves `v[i]` to `v[to[i]]` for every `i` (`to` a permutation), in place.
+fn permute<T>(v: &mut [T], to: &[u32]) {
+    let mut done = vec![false; v.len()];
+    for start in 0..v.len() {
+        if done[start] {
+            continue;
+        }
+        // Follow the cycle: the element at `start` goes to `to[start]`, whose goes on, ...
+        done[start] = true;
+        let mut i = to[start] as usize;
+        while i != start {
+            v.swap(start, i);
+            done[i] = true;
+            i = to[i] as usize;
+        }
+    }
+}
+
+/// A map from procs to goroutines, a vector for the small ids procs have.
+#[derive(Debug, Default)]
+pub(super) struct ProcMap {
+    dense: Vec<Option<GoId>>,
+    sparse: FxHashMap<ProcId, GoId>,
+}
+
+const DENSE_PROCS: i64 = 1 << 12;
+
+impl ProcMap {
+    #[inline]
+    pub fn insert(&mut self, p: ProcId, g: GoId) {
+        if (0..DENSE_PROCS).contains(&p.0) {
+            let i = p.0 as usize;
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, None);
+            }
+            self.dense[i] = Some(g);
+        } else {
+            self.sparse.insert(p, g);
+        }
+    }
+
+    #[inline]
+    pub fn remove(&mut self, p: ProcId) -> Option<GoId> {
+        if (0..DENSE_PROCS).contains(&p.0) {
+            self.dense.get_mut(p.0 as usize).and_then(Option::take)
+        } else {
+            self.sparse.remove(&p)
+        }
+    }
+}
+
+// What a region, a task and a log cost.
+const _: () = assert!(std::mem::size_of::<RegionRec>() == 32);
+const _: () = assert!(std::mem::size_of::<TaskRec>() == 48);
+const _: () = assert!(std::mem::size_of::<LogRec>() == 24);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn permute_moves_each_to_its_place() {
+        let mut v = ['a', 'b', 'c', 'd', 'e'];
+        super::permute(&mut v, &[2, 0, 1, 4, 3]);
+        assert_eq!(v, ['b', 'c', 'a', 'e', 'd']);
     }
 }
