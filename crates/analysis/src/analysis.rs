@@ -19,6 +19,21 @@ pub enum Detail {
     Aggregates,
 }
 
+/// What to compute.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Restrict the analyses to this time range.
+    pub range: Option<TimeRange>,
+    /// Build the timeline (the web app's; the CLI's document does not show it).
+    pub timeline: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { range: None, timeline: true }
+    }
+}
+
 /// The results of every analysis of one trace.
 pub struct Analysis {
     pub file: FileInfo,
@@ -43,25 +58,33 @@ impl Analysis {
     /// Reads `data` once, feeding every analysis (twice for a trace damaged after its last
     /// Sync: see [`driver::run`]).
     pub fn run(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Analysis, Rejected> {
-        Self::run_range(data, name, None, progress)
+        Self::run_with(data, name, &Options::default(), progress)
     }
 
-    /// [`run`](Self::run), with every analysis restricted to `range` if given: events counted
-    /// in it, goroutine times and profiles clipped to it, tasks and regions overlapping it,
-    /// utilization functions cut to it. (The timeline always covers the whole trace.)
+    /// [`run_with`](Self::run_with) restricted to `range` (if given), timeline included.
     pub fn run_range(
         data: &[u8],
         name: &str,
         range: Option<TimeRange>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Analysis, Rejected> {
-        let first = Self::run_limited(data, name, None, range, progress)?;
+        Self::run_with(data, name, &Options { range, ..Options::default() }, progress)
+    }
+
+    /// [`run`](Self::run) with options: every analysis restricted to `opts.range` if given
+    /// (events counted in it, goroutine times and profiles clipped to it, tasks and regions
+    /// overlapping it, utilization functions cut to it; the timeline always covers the whole
+    /// trace), and the timeline built only if `opts.timeline`.
+    pub fn run_with(data: &[u8], name: &str, opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Analysis, Rejected> {
+        let range = opts.range;
+        let timeline = opts.timeline;
+        let first = Self::run_limited(data, name, None, range, timeline, progress)?;
         if !first.outcome.needs_rerun(None) {
             return Ok(first);
         }
         let limit = first.outcome.events_kept;
         drop(first);
-        Self::run_limited(data, name, Some(limit), range, progress)
+        Self::run_limited(data, name, Some(limit), range, timeline, progress)
     }
 
     fn run_limited(
@@ -69,6 +92,7 @@ impl Analysis {
         name: &str,
         limit: Option<u64>,
         range: Option<TimeRange>,
+        with_timeline: bool,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Analysis, Rejected> {
         let r = range.unwrap_or(TimeRange::ALL);
@@ -89,15 +113,11 @@ impl Analysis {
         let mut upto = InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } };
         let mut before = InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } };
         let outcome = {
-            let mut kept = driver::Fanout(vec![
-                &mut stats,
-                &mut syncs,
-                &mut profiles,
-                &mut mmu,
-                &mut cpu,
-                &mut last,
-                /* timeline */ &mut timeline,
-            ]);
+            let mut kept: Vec<&mut dyn crate::Consumer> = vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu, &mut last];
+            if with_timeline {
+                kept.push(/* timeline */ &mut timeline);
+            }
+            let mut kept = driver::Fanout(kept);
             let mut all: Vec<&mut dyn crate::Consumer> = vec![&mut upto];
             if range.is_some() {
                 all.push(&mut before);

@@ -33,7 +33,7 @@ pub mod tasks;
 pub mod timeline;
 
 pub use driver::{ParseOutcome, Rejected};
-pub use analysis::{Analysis, Detail};
+pub use analysis::{Analysis, Detail, Options};
 pub use report::Report;
 
 /// An analysis fed one event at a time.
@@ -45,5 +45,6 @@ pub trait Consumer {
 /// `progress(bytes_read, total)` is called now and then. A trace Go's tools reject is an
 /// error; a damaged one gives a report of its valid part with a warning.
 pub fn analyze(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Report, Rejected> {
-    Ok(Analysis::run(data, name, progress)?.report(Detail::Full))
+    let opts = Options { timeline: false, ..Options::default() };
+    Ok(Analysis::run_with(data, name, &opts, progress)?.report(Detail::Full))
 }

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 pub fn analyze(path: &str, data: &[u8], json: bool, range: Option<gotrace_analysis::range::TimeRange>) -> anyhow::Result<ExitCode> {
     let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let report = match gotrace_analysis::Analysis::run_range(data, &name, range, &mut |_, _| {}) {
+    // The document has no timeline: do not build one.
+    let opts = gotrace_analysis::Options { range, timeline: false };
+    let report = match gotrace_analysis::Analysis::run_with(data, &name, &opts, &mut |_, _| {}) {
         Ok(a) => a.report(gotrace_analysis::Detail::Full),
         Err(rejected) => {
             eprintln!("gotrace: {rejected}");
