@@ -318,6 +318,11 @@ impl FinishedProfiles {
         p
     }
 
+    /// Whether any goroutine was seen (cmd/trace refuses to make profiles otherwise).
+    pub fn has_goroutines(&self) -> bool {
+        !self.goroutines.is_empty()
+    }
+
     /// The profile over every goroutine.
     pub fn profile(&self, kind: ProfileKind) -> Profile {
         self.build(kind, |_| true)

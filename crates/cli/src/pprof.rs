@@ -20,7 +20,13 @@ pub fn pprof(data: &[u8], kind: &str, out: &str) -> anyhow::Result<ExitCode> {
     if let Some(w) = outcome.warning() {
         eprintln!("gotrace: warning: {w}");
     }
-    let profile = profiles.finish().profile(kind);
+    let profiles = profiles.finish();
+    if !profiles.has_goroutines() {
+        // As `go tool trace -pprof` does for a trace without goroutines.
+        eprintln!("gotrace: failed to generate pprof: failed to find matching goroutines for name: ");
+        return Ok(ExitCode::from(1));
+    }
+    let profile = profiles.profile(kind);
     let bytes = pprof_proto::to_pprof_gz(&profile);
     std::fs::write(out, &bytes).map_err(|e| anyhow::anyhow!("writing {out}: {e}"))?;
     eprintln!(
