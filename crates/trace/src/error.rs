@@ -10,9 +10,6 @@ pub enum Error {
     /// The header names a version Go's tools do not read.
     #[error("unknown or unsupported trace version go 1.{0}")]
     UnsupportedVersion(u32),
-    /// A Go 1.11-1.21 trace, whose reader is not built yet.
-    #[error("go 1.{0} traces (the Go 1.11-1.21 format) are not yet supported")]
-    V1NotSupported(u32),
     /// The bytes end inside a batch or a generation: the trace was cut.
     #[error("{msg} (at byte {offset})")]
     Truncated { offset: u64, msg: String },
