@@ -36,6 +36,13 @@ impl Session {
             let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(read as f64), &JsValue::from_f64(total as f64));
         };
         let analysis = Analysis::run(&data, name, &mut report).map_err(err)?;
+        // One line in the worker's console, for whoever debugs a page that embeds the app.
+        web_sys::console::log_1(&JsValue::from_str(&format!(
+            "gotrace: {name}: {} bytes, {} events kept of {} read",
+            data.len(),
+            analysis.outcome.events_kept,
+            analysis.outcome.events_read
+        )));
         Ok(Session { data, analysis })
     }
 
