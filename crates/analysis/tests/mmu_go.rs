@@ -2,6 +2,9 @@
 //! banded MMU against a brute-force one on real traces (`TestMMUTrace`), plus the builder's
 //! streaming details.
 
+mod common;
+use common::{shared};
+
 use std::path::PathBuf;
 
 use gotrace_analysis::mmu::{mmu_plot, MmuCurve, MutatorUtil, MutatorUtilBuilder, UtilFlags, PLOT_QUANTILES};
@@ -96,13 +99,6 @@ fn mmu_slow(util: &[MutatorUtil], window: i64) -> f64 {
         (0..util.len()).rev().map(|i| mu(-util[i].time, if i == 0 { 0.0 } else { util[i - 1].util })).collect();
     update(&rutil, &mut mmu);
     mmu
-}
-
-/// The shared corpus next to the repo (or at /work/shared), if present.
-fn shared() -> Option<PathBuf> {
-    [PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces"), PathBuf::from("/work/shared/traces")]
-        .into_iter()
-        .find(|p| p.is_dir())
 }
 
 /// Traces for the brute-force comparison: Go's own (`go122-gc-stress`) and GC-heavy ones.

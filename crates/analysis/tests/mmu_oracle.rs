@@ -8,6 +8,9 @@
 //! `go1.26/` and `golang-testdata/binary/` files. Damaged traces that `cmd/trace` accepts in part
 //! (it keeps the events up to the last Sync) are compared through `finish_at_last_sync`.
 
+mod common;
+use common::{repo_fixtures, shared, oracles};
+
 use std::path::{Path, PathBuf};
 
 use gotrace_analysis::mmu::{mmu_plot, MmuCurve, MutatorUtil, MutatorUtilBuilder, UtilFlags, UtilWindow};
@@ -16,31 +19,6 @@ use serde_json::Value;
 
 /// Largest difference allowed between our numbers and Go's.
 const TOLERANCE: f64 = 1e-9;
-
-fn repo_fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/traces")
-}
-
-/// The shared corpus next to the repo (or at /work/shared), if present.
-fn shared() -> Option<PathBuf> {
-    [PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces"), PathBuf::from("/work/shared/traces")]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
-
-/// Every `*.oracle.json` under `dir`, recursively, sorted.
-fn oracles(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            oracles(&p, out);
-        } else if p.to_string_lossy().ends_with(".oracle.json") {
-            out.push(p);
-        }
-    }
-}
 
 /// (trace, oracle) for every v2 trace under the given corpus directories whose oracle passes
 /// `keep`.

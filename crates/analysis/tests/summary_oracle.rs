@@ -8,41 +8,19 @@
 //! oracle (and `go tool trace`), the summarizer is fed every event the reader returns. Plus
 //! synthetic traces for what the corpus does not reach ([`scenarios`]).
 
+mod common;
+use common::{repo_fixtures, shared, oracles};
+
 #[path = "summary_oracle/scenarios.rs"]
 mod scenarios;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gotrace_analysis::summary::{EventRef, Summarizer, Summary};
 use gotrace_analysis::Consumer;
 use serde_json::Value;
-
-fn repo_fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/traces")
-}
-
-/// The shared corpus next to the repo (or at /work/shared), if present.
-fn shared() -> Option<PathBuf> {
-    [PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces"), PathBuf::from("/work/shared/traces")]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
-
-/// Every `*.oracle.json` under `dir`, recursively, sorted.
-fn oracles(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            oracles(&p, out);
-        } else if p.to_string_lossy().ends_with(".oracle.json") {
-            out.push(p);
-        }
-    }
-}
 
 /// The oracles of the fully valid traces of `format` ("v2" or "v1") under the repo's fixtures
 /// (if `with_fixtures`) and the shared corpus' `shared_dirs`.

@@ -1,0 +1,29 @@
+//! Paths shared by the integration tests (each test file uses some of them).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The project's own fixtures (`tests/traces` at the top of the repo).
+pub fn repo_fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/traces")
+}
+
+/// The shared corpus next to the repo, if present (it is not on every machine).
+pub fn shared() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces");
+    p.is_dir().then_some(p)
+}
+
+/// Every `*.oracle.json` under `dir`, recursively, sorted.
+pub fn oracles(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            oracles(&p, out);
+        } else if p.to_string_lossy().ends_with(".oracle.json") {
+            out.push(p);
+        }
+    }
+}
