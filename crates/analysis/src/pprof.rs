@@ -123,19 +123,59 @@ pub(crate) struct Records {
     index: FxHashMap<Box<[u64]>, usize>,
     /// (generation, stack id) to record: most samples repeat a stack already seen.
     by_stack: FxHashMap<(u64, u64), usize>,
+    /// The same for the newest generation seen, indexed by stack id (NO_SLOT: unknown).
+    dense_gen: u64,
+    dense: Vec<u32>,
     list: Vec<Record>,
     /// The stack each record's frames come from: cmd/trace reports the frames of the stack
     /// added last, which differ only where stacks share PCs (an empty stack and a PC-0 frame).
     last: Vec<(u64, u64)>,
 }
 
+/// (generation, stack id): identifies the stack of an event across the trace.
+#[inline]
+fn stack_key(ev: &Event) -> (u64, u64) {
+    (ev.generation(), ev.stack().id().0)
+}
+
+/// Stack ids below this index [`Records::dense`].
+const DENSE_STACKS: u64 = 1 << 20;
+
 impl Records {
+    #[inline]
+    fn by_stack(&self, id: (u64, u64)) -> Option<usize> {
+        if id.0 == self.dense_gen && id.1 < DENSE_STACKS {
+            let s = *self.dense.get(id.1 as usize)?;
+            return (s != NO_SLOT).then_some(s as usize);
+        }
+        self.by_stack.get(&id).copied()
+    }
+
+    fn set_by_stack(&mut self, id: (u64, u64), i: usize) {
+        if id.0 > self.dense_gen {
+            self.dense_gen = id.0;
+            self.dense.clear();
+        }
+        if id.0 == self.dense_gen && id.1 < DENSE_STACKS {
+            let j = id.1 as usize;
+            if j >= self.dense.len() {
+                self.dense.resize((j + 1).max(self.dense.len() * 2), NO_SLOT);
+            }
+            self.dense[j] = i as u32;
+        }
+        self.by_stack.insert(id, i);
+    }
+
     /// The record of a stack, keyed by its first 128 PCs (trailing zero PCs count as absent,
     /// as in Go's zero-padded array key); its frames become this stack's.
     pub(crate) fn add(&mut self, ev: &Event, time_ns: i64) -> usize {
-        let stack = ev.stack();
-        let id = (ev.generation(), stack.id().0);
-        if let Some(&i) = self.by_stack.get(&id) {
+        self.add_keyed(stack_key(ev), ev, time_ns)
+    }
+
+    /// [`add`](Self::add) with the event's [`stack_key`] already known.
+    #[inline]
+    fn add_keyed(&mut self, id: (u64, u64), ev: &Event, time_ns: i64) -> usize {
+        if let Some(i) = self.by_stack(id) {
             if self.last[i] == id {
                 let r = &mut self.list[i];
                 r.count += 1;
@@ -143,6 +183,12 @@ impl Records {
                 return i;
             }
         }
+        self.add_slow(id, ev, time_ns)
+    }
+
+    #[inline(never)]
+    fn add_slow(&mut self, id: (u64, u64), ev: &Event, time_ns: i64) -> usize {
+        let stack = ev.stack();
         let pcs = stack.pcs();
         let mut key = &pcs[..pcs.len().min(MAX_STACK)];
         while let [rest @ .., 0] = key {
@@ -168,7 +214,7 @@ impl Records {
         r.count += 1;
         r.time_ns += time_ns;
         self.last[i] = id;
-        self.by_stack.insert(id, i);
+        self.set_by_stack(id, i);
         i
     }
 }
@@ -177,25 +223,120 @@ impl Records {
 #[derive(Debug)]
 struct Held {
     kind: usize,
-    start: Event,
+    start: Open,
     duration_ns: i64,
+}
+
+/// The start of an open sample: its event, with the event's time and [`stack_key`].
+#[derive(Debug)]
+struct Open {
+    time: i64,
+    key: (u64, u64),
+    ev: Event,
 }
 
 #[derive(Debug, Default)]
 struct GoState4 {
+    /// The event that began the open sample of each kind.
+    open: [Option<Open>; 4],
+    held: Vec<Held>,
+    /// (kind << 32 | record) -> (count, time) contributed by this goroutine, for per-group
+    /// profiles; the latest record of each kind accumulates in `pending` first.
+    contributions: FxHashMap<u64, (u64, i64)>,
+    /// (record, count, time) not yet in `contributions`, by kind (count 0: none).
+    pending: [(u32, u64, i64); 4],
+}
+
+impl GoState4 {
+    #[inline]
+    fn contribute(&mut self, kind: usize, rec: usize, t: i64) {
+        let p = &mut self.pending[kind];
+        if p.1 != 0 && p.0 as usize == rec {
+            p.1 += 1;
+            p.2 += t;
+            return;
+        }
+        self.flush(kind);
+        self.pending[kind] = (rec as u32, 1, t);
+    }
+
+    fn flush(&mut self, kind: usize) {
+        let (rec, n, t) = std::mem::take(&mut self.pending[kind]);
+        if n == 0 {
+            return;
+        }
+        let c = self.contributions.entry(((kind as u64) << 32) | rec as u64).or_default();
+        c.0 += n;
+        c.1 += t;
+    }
+}
+
+/// What every transition of a goroutine looks at, kept small.
+#[derive(Debug, Clone, Copy)]
+struct Hot {
     /// First time the goroutine ran (0: not yet), as the summary's StartTime.
     start_time: i64,
-    /// The event that began the open sample of each kind.
-    open: [Option<Event>; 4],
-    held: Vec<Held>,
-    /// (kind, record) -> (count, time) contributed by this goroutine, for per-group profiles.
-    contributions: FxHashMap<(u8, u32), (u64, i64)>,
+    /// Index of the goroutine's [`GoState4`].
+    slot: u32,
+    /// Bit k: the goroutine's `open[k]` is set.
+    mask: u8,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+const NO_HOT: Hot = Hot { start_time: 0, slot: NO_SLOT, mask: 0 };
+
+/// Goroutine ids below this index a vector directly; others go to a hash map.
+const DENSE_LIMIT: i64 = 1 << 22;
+
+/// The per-goroutine states, in order of first sight: the runtime's ids are small and dense.
+#[derive(Debug, Default)]
+struct GoTable {
+    hot: Vec<Hot>,
+    overflow: FxHashMap<GoId, Hot>,
+    slots: Vec<(GoId, GoState4)>,
+}
+
+impl GoTable {
+    /// The hot and the other state of `id`, added if new.
+    #[inline(always)]
+    fn get(&mut self, id: GoId) -> (&mut Hot, &mut GoState4) {
+        let n = self.slots.len() as u32;
+        let h = if (0..DENSE_LIMIT).contains(&id.0) && (id.0 as usize) < self.hot.len() {
+            &mut self.hot[id.0 as usize]
+        } else {
+            Self::hot_slow(&mut self.hot, &mut self.overflow, id)
+        };
+        if h.slot == NO_SLOT {
+            h.slot = n;
+            self.slots.push((id, GoState4::default()));
+        }
+        let g = &mut self.slots[h.slot as usize].1;
+        (h, g)
+    }
+
+    #[inline(never)]
+    fn hot_slow<'a>(hot: &'a mut Vec<Hot>, overflow: &'a mut FxHashMap<GoId, Hot>, id: GoId) -> &'a mut Hot {
+        if (0..DENSE_LIMIT).contains(&id.0) {
+            let i = id.0 as usize;
+            if i >= hot.len() {
+                hot.resize((i + 1).max(hot.len() * 2), NO_HOT);
+            }
+            &mut hot[i]
+        } else {
+            overflow.entry(id).or_insert(NO_HOT)
+        }
+    }
+
+    fn start_time(&self, id: GoId) -> i64 {
+        let h = if (0..DENSE_LIMIT).contains(&id.0) { self.hot.get(id.0 as usize) } else { self.overflow.get(&id) };
+        h.map_or(0, |h| h.start_time)
+    }
 }
 
 /// Computes the four profiles in one pass over the kept events.
 #[derive(Debug, Default)]
 pub struct BlockingProfiles {
-    goroutines: FxHashMap<GoId, GoState4>,
+    goroutines: GoTable,
     records: [Records; 4],
     /// Only time inside [from, to] counts (the whole trace by default).
     range: Option<(i64, i64)>,
@@ -214,68 +355,85 @@ impl BlockingProfiles {
     /// The profiles of all goroutines, and the goroutine ids for per-group profiles.
     pub fn finish(mut self) -> FinishedProfiles {
         // Samples of goroutines that never ran count whole (their interval is [0, end]).
-        for g in self.goroutines.values_mut() {
-            if g.start_time != 0 {
-                continue;
-            }
-            for h in std::mem::take(&mut g.held) {
-                if h.duration_ns <= 0 {
-                    continue;
+        let mut slots = std::mem::take(&mut self.goroutines.slots);
+        for (id, g) in &mut slots {
+            if self.goroutines.start_time(*id) == 0 {
+                for h in std::mem::take(&mut g.held) {
+                    if h.duration_ns <= 0 {
+                        continue;
+                    }
+                    let rec = self.records[h.kind].add_keyed(h.start.key, &h.start.ev, h.duration_ns);
+                    g.contribute(h.kind, rec, h.duration_ns);
                 }
-                let rec = self.records[h.kind].add(&h.start, h.duration_ns);
-                let c = g.contributions.entry((h.kind as u8, rec as u32)).or_default();
-                c.0 += 1;
-                c.1 += h.duration_ns;
+            }
+            for k in 0..4 {
+                g.flush(k);
             }
         }
-        FinishedProfiles { goroutines: self.goroutines, records: self.records }
+        FinishedProfiles { goroutines: slots, records: self.records }
     }
+}
+
+/// Ends the open sample of kind `k` of goroutine `g`, which first ran at `start_time`, at `ev`.
+#[inline(never)]
+fn close(g: &mut GoState4, records: &mut Records, range: Option<(i64, i64)>, start_time: i64, k: usize, ev: &Event) {
+    let clip = |s0: i64, s1: i64| match range {
+        Some((from, to)) => s1.min(to) - s0.max(from),
+        None => s1 - s0,
+    };
+    let start = g.open[k].take().expect("open");
+    let (s0, s1) = (start.time, ev.time());
+    if start_time == 0 {
+        g.held.push(Held { kind: k, start, duration_ns: clip(s0, s1) });
+        return;
+    }
+    // Overlap of [s0, s1] with [start_time, end] (the end is never before s1), and with the
+    // range if any.
+    if s1 < start_time {
+        return;
+    }
+    let t = clip(s0.max(start_time), s1);
+    if t <= 0 {
+        return;
+    }
+    let rec = records.add_keyed(start.key, &start.ev, t);
+    g.contribute(k, rec, t);
 }
 
 impl Consumer for BlockingProfiles {
     fn event(&mut self, ev: &Event) {
         let Some((id, old, new)) = ev.goroutine_transition() else { return };
-        let range = self.range;
-        let clip = |s0: i64, s1: i64| match range {
-            Some((from, to)) => s1.min(to) - s0.max(from),
-            None => s1 - s0,
-        };
-        let g = self.goroutines.entry(id).or_default();
-        if old != new && new == GoState::Running && g.start_time == 0 {
-            g.start_time = ev.time();
+        let (h, g) = self.goroutines.get(id);
+        if old != new && new == GoState::Running && h.start_time == 0 {
+            h.start_time = ev.time();
             // Samples that ended by now fall outside [start, end]: cmd/trace drops them.
             g.held.clear();
         }
-        for (k, kind) in ProfileKind::ALL.into_iter().enumerate() {
-            let state = kind.state();
-            let Some(start) = &g.open[k] else {
-                if new == state && kind.tracks(ev.transition_reason()) {
-                    g.open[k] = Some(ev.clone());
-                }
-                continue;
-            };
-            if new == state {
-                continue;
+        // Which kinds' state the goroutine is now in.
+        let in_state: u8 = match new {
+            GoState::Waiting => 0b0011,
+            GoState::Syscall => 0b0100,
+            GoState::Runnable => 0b1000,
+            _ => 0,
+        };
+        // Open samples end when the state is left; samples of the new state may begin.
+        let closing = h.mask & !in_state;
+        let opening = in_state & !h.mask;
+        if closing == 0 && opening == 0 {
+            return;
+        }
+        let mut todo = closing | opening;
+        while todo != 0 {
+            let k = todo.trailing_zeros() as usize;
+            let bit = 1u8 << k;
+            todo &= !bit;
+            if closing & bit != 0 {
+                close(g, &mut self.records[k], self.range, h.start_time, k, ev);
+                h.mask &= !bit;
+            } else if k >= 2 || ProfileKind::ALL[k].tracks(ev.transition_reason()) {
+                g.open[k] = Some(Open { time: ev.time(), key: stack_key(ev), ev: ev.clone() });
+                h.mask |= bit;
             }
-            let (s0, s1) = (start.time(), ev.time());
-            let start = g.open[k].take().expect("checked above");
-            if g.start_time == 0 {
-                g.held.push(Held { kind: k, start, duration_ns: clip(s0, s1) });
-                continue;
-            }
-            // Overlap of [s0, s1] with [start_time, end] (the end is never before s1), and
-            // with the range if any.
-            if s1 < g.start_time {
-                continue;
-            }
-            let t = clip(s0.max(g.start_time), s1);
-            if t <= 0 {
-                continue;
-            }
-            let rec = self.records[k].add(&start, t);
-            let c = g.contributions.entry((k as u8, rec as u32)).or_default();
-            c.0 += 1;
-            c.1 += t;
         }
     }
 }
@@ -283,7 +441,7 @@ impl Consumer for BlockingProfiles {
 /// Profiles after the pass: whole-trace or restricted to some goroutines.
 #[derive(Debug)]
 pub struct FinishedProfiles {
-    goroutines: FxHashMap<GoId, GoState4>,
+    goroutines: Vec<(GoId, GoState4)>,
     records: [Records; 4],
 }
 
@@ -295,10 +453,11 @@ impl FinishedProfiles {
             if !filter(*id) {
                 continue;
             }
-            for (&(kk, rec), &(n, t)) in &g.contributions {
-                if kk as usize == k {
-                    acc[rec as usize].0 += n;
-                    acc[rec as usize].1 += t;
+            for (&key, &(n, t)) in &g.contributions {
+                if (key >> 32) as usize == k {
+                    let rec = key as u32 as usize;
+                    acc[rec].0 += n;
+                    acc[rec].1 += t;
                 }
             }
         }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use gotrace::{Event, EventKind, GoId, GoState, ProcId, ProcState, ResourceKind, ThreadId};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::Consumer;
@@ -46,8 +46,22 @@ impl IdSet {
     const DENSE: i64 = 1 << 24;
 
     /// Adds `id`; whether it was new.
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, id: i64) -> bool {
+        if (0..Self::DENSE).contains(&id) {
+            if let Some(w) = self.bits.get_mut(id as usize / 64) {
+                let bit = 1 << (id % 64);
+                let new = *w & bit == 0;
+                *w |= bit;
+                self.len += usize::from(new);
+                return new;
+            }
+        }
+        self.insert_slow(id)
+    }
+
+    #[inline(never)]
+    fn insert_slow(&mut self, id: i64) -> bool {
         let new = if (0..Self::DENSE).contains(&id) {
             let (w, b) = (id as usize / 64, id % 64);
             if w >= self.bits.len() {
@@ -81,6 +95,13 @@ pub struct Stats {
     go_transitions: [[u64; 6]; 6],
     proc_transitions: [[u64; 4]; 4],
     reasons: Vec<(Box<str>, u64)>,
+    /// Index in `reasons` of the last reason seen.
+    last_reason: usize,
+    /// Counts by label, folded into `events.labels` by `finish`.
+    labels: FxHashMap<Box<str>, u64>,
+    /// Counts by range name of RangeBegin, RangeActive and RangeEnd, folded into
+    /// `events.ranges` by `finish`.
+    ranges: Vec<(Box<str>, [u64; 3])>,
     last_ctx: (GoId, ProcId, ThreadId),
 }
 
@@ -106,6 +127,7 @@ impl Stats {
 
     /// Folds the per-kind array into the map; call once at the end.
     pub fn finish(&mut self) {
+        self.events.total = self.kind_counts.iter().sum();
         for (k, n) in EventKind::ALL.iter().zip(self.kind_counts) {
             if n > 0 {
                 self.events.by_kind.insert(k.as_str(), n);
@@ -128,6 +150,38 @@ impl Stats {
         for (r, n) in self.reasons.drain(..) {
             self.events.goroutine_transition_reasons.insert(r.into(), n);
         }
+        self.last_reason = 0;
+        for (l, n) in self.labels.drain() {
+            *self.events.labels.entry(l.into()).or_default() += n;
+        }
+        for (name, ns) in self.ranges.drain(..) {
+            let kinds = [EventKind::RangeBegin, EventKind::RangeActive, EventKind::RangeEnd];
+            for (k, n) in kinds.into_iter().zip(ns) {
+                if n > 0 {
+                    *self.events.ranges.entry(name.clone().into()).or_default().entry(k.as_str()).or_default() += n;
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn count_reason(&mut self, reason: &str) {
+        if let Some((r, n)) = self.reasons.get_mut(self.last_reason) {
+            if **r == *reason {
+                *n += 1;
+                return;
+            }
+        }
+        match self.reasons.iter().position(|(r, _)| **r == *reason) {
+            Some(i) => {
+                self.reasons[i].1 += 1;
+                self.last_reason = i;
+            }
+            None => {
+                self.reasons.push((reason.into(), 1));
+                self.last_reason = self.reasons.len() - 1;
+            }
+        }
     }
 
     fn add_goroutine(&mut self, g: GoId) {
@@ -137,10 +191,79 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// An event other than a state transition.
+    #[inline(never)]
+    fn other_event(&mut self, ev: &Event, k: EventKind) {
+        let e = &mut self.events;
+        if k != EventKind::Sync && ev.stack().is_present() {
+            e.events_with_stack += 1;
+        }
+        match k {
+            EventKind::Sync => self.syncs += 1,
+            EventKind::Label => {
+                if let Some(l) = ev.label() {
+                    match self.labels.get_mut(l.label) {
+                        Some(n) => *n += 1,
+                        None => {
+                            self.labels.insert(l.label.into(), 1);
+                        }
+                    }
+                }
+            }
+            EventKind::Experimental => {
+                if let Some(x) = ev.experimental() {
+                    *e.experimental.entry(x.name).or_default() += 1;
+                }
+            }
+            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+                if let Some(r) = ev.range() {
+                    let i = match k {
+                        EventKind::RangeBegin => 0,
+                        EventKind::RangeActive => 1,
+                        _ => 2,
+                    };
+                    match self.ranges.iter_mut().find(|(n, _)| **n == *r.name) {
+                        Some((_, ns)) => ns[i] += 1,
+                        None => {
+                            let mut ns = [0; 3];
+                            ns[i] = 1;
+                            self.ranges.push((r.name.into(), ns));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A proc transition, or a goroutine one [`Event::goroutine_transition`] leaves out.
+    #[inline(never)]
+    fn other_transition(&mut self, ev: &Event) {
+        let Some(st) = ev.state_transition() else { return };
+        match st.resource.kind {
+            ResourceKind::Goroutine => {
+                if let Some((from, to)) = st.goroutine() {
+                    self.go_transitions[from as usize][to as usize] += 1;
+                }
+                if !st.reason.is_empty() {
+                    self.count_reason(st.reason);
+                }
+                self.add_goroutine(GoId(st.resource.id));
+            }
+            ResourceKind::Proc => {
+                if let Some((from, to)) = st.proc() {
+                    self.proc_transitions[from as usize][to as usize] += 1;
+                }
+                self.procs.insert(st.resource.id);
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Consumer for Stats {
     fn event(&mut self, ev: &Event) {
-        let e = &mut self.events;
-        e.total += 1;
         let k = ev.kind();
         self.kind_counts[k as usize] += 1;
         let t = ev.time();
@@ -160,52 +283,27 @@ impl Consumer for Stats {
             self.threads.insert(m.0);
         }
         self.last_ctx = (g, p, m);
-        let e = &mut self.events;
-        if k != EventKind::Sync && ev.stack().is_present() {
-            e.events_with_stack += 1;
+        if k != EventKind::StateTransition {
+            self.other_event(ev, k);
+            return;
         }
-        match k {
-            EventKind::Sync => self.syncs += 1,
-            EventKind::StateTransition => {
-                let Some(st) = ev.state_transition() else { return };
-                match st.resource.kind {
-                    ResourceKind::Goroutine => {
-                        if let Some((from, to)) = st.goroutine() {
-                            self.go_transitions[from as usize][to as usize] += 1;
-                        }
-                        if !st.reason.is_empty() {
-                            match self.reasons.iter_mut().find(|(r, _)| **r == *st.reason) {
-                                Some((_, n)) => *n += 1,
-                                None => self.reasons.push((st.reason.into(), 1)),
-                            }
-                        }
-                        self.add_goroutine(GoId(st.resource.id));
-                    }
-                    ResourceKind::Proc => {
-                        if let Some((from, to)) = st.proc() {
-                            self.proc_transitions[from as usize][to as usize] += 1;
-                        }
-                        self.procs.insert(st.resource.id);
-                    }
-                    _ => {}
-                }
-            }
-            EventKind::Label => {
-                if let Some(l) = ev.label() {
-                    *e.labels.entry(l.label.to_string()).or_default() += 1;
-                }
-            }
-            EventKind::Experimental => {
-                if let Some(x) = ev.experimental() {
-                    *e.experimental.entry(x.name).or_default() += 1;
-                }
-            }
-            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
-                if let Some(r) = ev.range() {
-                    *e.ranges.entry(r.name.into_owned()).or_default().entry(k.as_str()).or_default() += 1;
-                }
-            }
-            _ => {}
+        if ev.stack().is_present() {
+            self.events.events_with_stack += 1;
+        }
+        // Goroutine transitions are most events: take them without the stack and resource
+        // lookups of `state_transition`.
+        let Some((id, from, to)) = ev.goroutine_transition() else {
+            self.other_transition(ev);
+            return;
+        };
+        self.go_transitions[from as usize][to as usize] += 1;
+        let reason = ev.transition_reason();
+        if !reason.is_empty() {
+            self.count_reason(reason);
+        }
+        // The event's own goroutine is in the set already.
+        if id != g {
+            self.add_goroutine(id);
         }
     }
 }
