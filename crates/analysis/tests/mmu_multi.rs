@@ -3,6 +3,8 @@
 //! the same utilization functions, bit for bit, for every combination of flags, on every trace
 //! of the repo's fixtures and of the shared corpus (damaged ones up to where reading fails).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use gotrace_analysis::mmu::{MultiUtilBuilder, MutatorUtil, MutatorUtilBuilder, UtilFlags};
@@ -11,16 +13,7 @@ use gotrace_analysis::Consumer;
 
 /// Every `*.trace` under `dir`, recursively, sorted.
 fn traces(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            traces(&p, out);
-        } else if p.extension().is_some_and(|e| e == "trace") {
-            out.push(p);
-        }
-    }
+    common::walk(dir, ".trace", out);
 }
 
 fn corpus() -> Vec<PathBuf> {

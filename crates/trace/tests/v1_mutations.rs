@@ -5,7 +5,6 @@
 
 mod common;
 
-use common::{mutate, Rng};
 
 
 #[test]
@@ -18,19 +17,7 @@ fn mutated_v1_traces_never_panic() {
             traces.extend(common::files(&d, "_1_11_good"));
         }
     }
-    let mut rng = Rng(0x5851_f42d_4c95_7f2d);
-    let (mut errors, mut runs) = (0, 0);
-    for trace in &traces {
-        let data = std::fs::read(trace).unwrap();
-        let iters = if data.len() > 20_000 { 200 } else { 1000 };
-        for _ in 0..iters {
-            let m = mutate(&mut rng, &data);
-            let (_, n, err) = common::dump(&m);
-            assert!(n <= m.len() * 4 + 16, "more events than bytes could hold");
-            errors += usize::from(err.is_some());
-            runs += 1;
-        }
-    }
+    let (errors, runs) = common::fuzz(&traces, 0x5851_f42d_4c95_7f2d, |len| if len > 20_000 { 200 } else { 1000 });
     // Most mutations must be caught: a test that never sees an error proves nothing.
     assert!(errors * 2 > runs, "{errors} errors in {runs} runs");
 }

@@ -14,16 +14,21 @@ pub fn shared() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
-/// Every `*.oracle.json` under `dir`, recursively, sorted.
-pub fn oracles(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir`, recursively, whose name ends in `suffix`, sorted.
+pub fn walk(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            oracles(&p, out);
-        } else if p.to_string_lossy().ends_with(".oracle.json") {
+            walk(&p, suffix, out);
+        } else if p.to_string_lossy().ends_with(suffix) {
             out.push(p);
         }
     }
+}
+
+/// Every `*.oracle.json` under `dir`, recursively, sorted.
+pub fn oracles(dir: &Path, out: &mut Vec<PathBuf>) {
+    walk(dir, ".oracle.json", out);
 }

@@ -100,3 +100,22 @@ pub fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
     }
     d
 }
+
+/// Mutates each trace `iters(len)` times and reads every mutant to the end: reading must end
+/// (every step consumes an event or fails) and not panic. Returns (errors, runs); callers
+/// check that most mutants were caught, so the run is not vacuous.
+pub fn fuzz(traces: &[PathBuf], seed: u64, iters: impl Fn(usize) -> usize) -> (usize, usize) {
+    let mut rng = Rng(seed);
+    let (mut errors, mut runs) = (0, 0);
+    for trace in traces {
+        let data = std::fs::read(trace).unwrap();
+        for _ in 0..iters(data.len()) {
+            let m = mutate(&mut rng, &data);
+            let (_, n, err) = dump(&m);
+            assert!(n <= m.len() * 4 + 16, "more events than bytes could hold");
+            errors += usize::from(err.is_some());
+            runs += 1;
+        }
+    }
+    (errors, runs)
+}
