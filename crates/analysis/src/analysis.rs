@@ -171,7 +171,7 @@ impl Analysis {
     }
 
     /// The analysis document.
-    pub fn report(&self, detail: Detail) -> Report {
+    pub fn report(&self, detail: Detail) -> Report<'_> {
         let (start, end) = self.span();
         let summary = &self.summary;
         let (goroutines, goroutine_summary, goroutine_groups) = goroutines::goroutine_sections(summary);

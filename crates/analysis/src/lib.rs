@@ -18,6 +18,7 @@ pub mod driver;
 pub mod duration;
 pub mod goroutines;
 pub mod histogram;
+pub mod list;
 pub mod mmu;
 pub mod mmu_page;
 pub mod pprof;
@@ -34,6 +35,7 @@ pub mod timeline;
 
 pub use driver::{ParseOutcome, Rejected};
 pub use analysis::{Analysis, Detail, Options};
+pub use list::List;
 pub use report::Report;
 
 /// An analysis fed one event at a time.
@@ -44,7 +46,8 @@ pub trait Consumer {
 /// Reads the trace once and computes every analysis: the whole document, lists included.
 /// `progress(bytes_read, total)` is called now and then. A trace Go's tools reject is an
 /// error; a damaged one gives a report of its valid part with a warning.
-pub fn analyze(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Report, Rejected> {
+pub fn analyze(data: &[u8], name: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Report<'static>, Rejected> {
     let opts = Options { timeline: false, ..Options::default() };
-    Ok(Analysis::run_with(data, name, &opts, progress)?.report(Detail::Full))
+    let analysis = Analysis::run_with(data, name, &opts, progress)?;
+    Ok(analysis.report(Detail::Full).into_owned())
 }

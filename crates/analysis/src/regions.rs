@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
+use crate::list::List;
 use crate::summary::{EventRef, Summary, UserRegionSummary};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -71,10 +72,9 @@ fn top_pc(r: &UserRegionSummary) -> Option<u64> {
 
 /// Every region of every goroutine (by goroutine, then start; only with `list`) and the
 /// region types.
-pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (Vec<RegionInfo>, Vec<RegionTypeInfo>) {
+pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (List<'_, RegionInfo>, Vec<RegionTypeInfo>) {
     // Types by (name, top PC); the frame is resolved once per type.
     let mut types: BTreeMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = BTreeMap::new();
-    let mut regions = Vec::new();
     for g in summary.goroutines.values() {
         for r in summary.goroutine_regions(g) {
             let start = r.start.map(|e| e.time());
@@ -82,10 +82,6 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
             let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
             let ty = types.entry((r.name, top_pc(&r))).or_insert_with(|| (top_frame(&r), TimeHistogram::default()));
             ty.1.add(ie - is);
-            if !list {
-                continue;
-            }
-            regions.push(region_info(g.id.0, &r, trace_start, trace_end));
         }
     }
     // Types whose frames agree (same location reached by another PC) are one, as in Go.
@@ -101,6 +97,16 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
     types.sort_by(|a, b| {
         (a.typ.as_str(), a.frame.pc, a.frame.func.as_str(), a.frame.line).cmp(&(b.typ.as_str(), b.frame.pc, b.frame.func.as_str(), b.frame.line))
     });
+    // Made while the document is written: on a big trace the list is hundreds of MB.
+    let regions = if list {
+        List::lazy(move |f| {
+            for g in summary.goroutines.values() {
+                summary.goroutine_regions(g).for_each(|r| f(region_info(g.id.0, &r, trace_start, trace_end)));
+            }
+        })
+    } else {
+        List::default()
+    };
     (regions, types)
 }
 

@@ -7,6 +7,7 @@ use gotrace::{Event, EventKind};
 use serde::Serialize;
 
 use crate::driver::ParseOutcome;
+use crate::list::List;
 use crate::stats::{EventCounts, TimeSpan};
 use crate::Consumer;
 
@@ -212,7 +213,7 @@ impl PprofInfo {
 
 /// The whole analysis of one trace.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     pub file: FileInfo,
     /// The time range the document is restricted to (`--range`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,11 +235,38 @@ pub struct Report {
     /// Goroutines by start function, most execution time first.
     pub goroutine_groups: Vec<crate::goroutines::GoroutineGroup>,
     /// Every user task, by id.
-    pub tasks: Vec<crate::tasks::TaskInfo>,
+    pub tasks: List<'a, crate::tasks::TaskInfo>,
     pub task_types: Vec<crate::tasks::TaskTypeInfo>,
     /// Every region of every goroutine.
-    pub regions: Vec<crate::regions::RegionInfo>,
+    pub regions: List<'a, crate::regions::RegionInfo>,
     pub region_types: Vec<crate::regions::RegionTypeInfo>,
     /// Minimum mutator utilization (the /mmu page).
     pub mmu: crate::mmu_page::MmuInfo,
+}
+
+impl Report<'_> {
+    /// The document with its lists made (it no longer borrows the analysis).
+    pub fn into_owned(self) -> Report<'static> {
+        Report {
+            file: self.file,
+            range: self.range,
+            header: self.header,
+            parse: self.parse,
+            warnings: self.warnings,
+            events: self.events,
+            counts: self.counts,
+            time: self.time,
+            syncs: self.syncs,
+            metrics: self.metrics,
+            pprof: self.pprof,
+            goroutines: self.goroutines,
+            goroutine_summary: self.goroutine_summary,
+            goroutine_groups: self.goroutine_groups,
+            tasks: List::Items(self.tasks.into_items()),
+            task_types: self.task_types,
+            regions: List::Items(self.regions.into_items()),
+            region_types: self.region_types,
+            mmu: self.mmu,
+        }
+    }
 }

@@ -7,6 +7,7 @@ use gotrace::{EventKind, GoId, ResourceKind};
 use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
+use crate::list::List;
 use crate::summary::{EventRef, Summary, UserTaskSummary};
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,9 +148,8 @@ pub fn task_info(summary: &Summary, task: &UserTaskSummary, trace_start: i64, tr
 
 /// Every task (by id; only with `list`) and every task type (by name), for a trace spanning
 /// [start, end].
-pub fn task_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (Vec<TaskInfo>, Vec<TaskTypeInfo>) {
+pub fn task_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (List<'_, TaskInfo>, Vec<TaskTypeInfo>) {
     let mut types: BTreeMap<&str, (u64, u64, TimeHistogram)> = BTreeMap::new();
-    let mut tasks = Vec::with_capacity(summary.task_count());
     for task in summary.tasks() {
         let ty = types.entry(task.name).or_default();
         ty.0 += 1;
@@ -157,14 +157,17 @@ pub fn task_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: 
             ty.1 += 1;
             ty.2.add(e.time() - s.time());
         }
-        if list {
-            tasks.push(task_info(summary, &task, trace_start, trace_end));
-        }
     }
     let types = types
         .into_iter()
         .map(|(name, (count, complete, h))| TaskTypeInfo { typ: name.into(), count, complete, histogram: h.info() })
         .collect();
+    // Made while the document is written: on a big trace the list is hundreds of MB.
+    let tasks = if list {
+        List::lazy(move |f| summary.tasks().for_each(|task| f(task_info(summary, &task, trace_start, trace_end))))
+    } else {
+        List::default()
+    };
     (tasks, types)
 }
 

@@ -8,13 +8,15 @@ pub fn analyze(path: &str, data: &[u8], json: bool, range: Option<gotrace_analys
     let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // The document has no timeline: do not build one.
     let opts = gotrace_analysis::Options { range, timeline: false };
-    let report = match gotrace_analysis::Analysis::run_with(data, &name, &opts, &mut |_, _| {}) {
-        Ok(a) => a.report(gotrace_analysis::Detail::Full),
+    let analysis = match gotrace_analysis::Analysis::run_with(data, &name, &opts, &mut |_, _| {}) {
+        Ok(a) => a,
         Err(rejected) => {
             eprintln!("gotrace: {rejected}");
             return Ok(ExitCode::from(1));
         }
     };
+    // The task and region lists are made while the document is written.
+    let report = analysis.report(gotrace_analysis::Detail::Full);
     for w in &report.warnings {
         eprintln!("gotrace: warning: {w}");
     }
