@@ -34,6 +34,58 @@ impl Default for Options {
     }
 }
 
+/// Whether to read the trace on two threads (not in the browser, whose wasm has one).
+fn parallel() -> bool {
+    !cfg!(target_arch = "wasm32") && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
+/// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other
+/// analyses only the kept ones). With a range, one summarizer stops at its end and one at its
+/// start: a goroutine's time in the range is the difference.
+struct Summarizing {
+    range: Option<TimeRange>,
+    upto: InRange<Summarizer>,
+    before: InRange<Summarizer>,
+    /// The last kept event's time (where a range's summary ends at the latest).
+    last: LastTime,
+    summary: Option<Summary>,
+}
+
+impl Summarizing {
+    fn new(range: Option<TimeRange>) -> Summarizing {
+        let r = range.unwrap_or(TimeRange::ALL);
+        Summarizing {
+            range,
+            upto: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } },
+            before: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } },
+            last: LastTime::default(),
+            summary: None,
+        }
+    }
+
+    /// What sees every event read, and what sees the kept ones.
+    fn consumers(&mut self) -> (driver::SendFanout<'_>, &mut LastTime) {
+        let mut all: Vec<&mut (dyn crate::Consumer + Send)> = vec![&mut self.upto];
+        if self.range.is_some() {
+            all.push(&mut self.before);
+        }
+        (driver::SendFanout(all), &mut self.last)
+    }
+
+    /// Finalizes the summary once every event is read.
+    fn finish(&mut self) {
+        let upto = std::mem::take(&mut self.upto.inner);
+        self.summary = Some(match self.range {
+            None => upto.finalize(),
+            Some(r) => {
+                let end = r.to.min(self.last.0);
+                let before = std::mem::take(&mut self.before.inner).finalize_at(r.from.max(i64::MIN + 1).min(end));
+                crate::range::summary_in_range(&before, upto.finalize_at(end), r)
+            }
+        });
+    }
+}
+
 /// The results of every analysis of one trace.
 pub struct Analysis {
     pub file: FileInfo,
@@ -107,38 +159,48 @@ impl Analysis {
         let mut last = LastTime::default();
         // timeline
         let mut timeline = crate::timeline::TimelineBuilder::new();
-        // Like cmd/trace, the summarizer sees every event read, the rest only the kept ones.
-        // With a range, one summarizer stops at its end and one at its start: a goroutine's
-        // time in the range is the difference.
-        let mut upto = InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } };
-        let mut before = InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } };
+        let mut summarizing = Summarizing::new(range);
         let outcome = {
             let mut kept: Vec<&mut dyn crate::Consumer> = vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu, &mut last];
             if with_timeline {
                 kept.push(/* timeline */ &mut timeline);
             }
-            let mut kept = driver::Fanout(kept);
-            let mut all: Vec<&mut dyn crate::Consumer> = vec![&mut upto];
-            if range.is_some() {
-                all.push(&mut before);
+            if parallel() {
+                // Two readers over the same bytes, on two threads: the summarizers on one, the
+                // other analyses on this one. Reading twice costs less than the summarizers.
+                std::thread::scope(|scope| {
+                    let summarized = scope.spawn(|| {
+                        let (mut all, last) = summarizing.consumers();
+                        let outcome = driver::run(data, &mut all, last, limit, &mut |_, _| {});
+                        drop((all, last));
+                        summarizing.finish();
+                        outcome
+                    });
+                    let outcome = driver::run(data, &mut driver::Ignore, &mut driver::Fanout(kept), limit, progress);
+                    let summarized = summarized.join().expect("the summarizers' thread does not panic");
+                    // Both read the same bytes the same way.
+                    debug_assert_eq!(summarized.as_ref().map(|o| o.events_read).ok(), outcome.as_ref().map(|o| o.events_read).ok());
+                    outcome
+                })?
+            } else {
+                let (mut all, summary_last) = summarizing.consumers();
+                kept.push(summary_last);
+                let outcome = driver::run(data, &mut all, &mut driver::Fanout(kept), limit, progress)?;
+                drop(all);
+                summarizing.finish();
+                outcome
             }
-            driver::run(data, &mut driver::Fanout(all), &mut kept, limit, progress)?
         };
         let mut stats = stats.inner;
         stats.finish();
-        let (summary, mmu) = match range {
-            None => (upto.inner.finalize(), mmu.finish()),
-            Some(r) => {
-                let end = r.to.min(last.0);
-                let before = before.inner.finalize_at(r.from.max(i64::MIN + 1).min(end));
-                let summary = crate::range::summary_in_range(&before, upto.inner.finalize_at(end), r);
-                let mmu = mmu
-                    .finish()
-                    .into_iter()
-                    .map(|(f, series)| (f, series.iter().map(|s| clip_series(s, r)).filter(|s| !s.is_empty()).collect()))
-                    .collect();
-                (summary, mmu)
-            }
+        let summary = summarizing.summary.expect("finished");
+        let mmu = match range {
+            None => mmu.finish(),
+            Some(r) => mmu
+                .finish()
+                .into_iter()
+                .map(|(f, series)| (f, series.iter().map(|s| clip_series(s, r)).filter(|s| !s.is_empty()).collect()))
+                .collect(),
         };
         Ok(Analysis {
             file: FileInfo { name: name.to_string(), size: data.len() as u64 },

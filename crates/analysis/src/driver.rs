@@ -136,6 +136,17 @@ impl Consumer for Fanout<'_> {
     }
 }
 
+/// [`Fanout`] of consumers that can be sent to another thread.
+pub struct SendFanout<'a>(pub Vec<&'a mut (dyn Consumer + Send)>);
+
+impl Consumer for SendFanout<'_> {
+    fn event(&mut self, ev: &Event) {
+        for c in self.0.iter_mut() {
+            c.event(ev);
+        }
+    }
+}
+
 /// A consumer that ignores events.
 pub struct Ignore;
 
