@@ -593,21 +593,21 @@ impl Event {
     /// Checks that the event's stack and string ids exist in its table.
     #[inline]
     pub(crate) fn validate_table_ids(&self) -> Result<(), String> {
-        let sp = spec::spec(self.base.typ);
-        if sp.stack_ids.is_empty() && sp.string_ids.is_empty() {
+        let mask = spec::TABLE_ID_ARGS[self.base.typ as usize];
+        if mask == 0 {
             return Ok(());
         }
-        let Some(t) = self.table() else { return Ok(()) };
-        for &i in sp.stack_ids {
-            let id = self.base.args[i - 1];
-            if !t.stacks.contains(id) {
-                return Err(format!("found invalid stack ID {id} for event {}", sp.name));
+        let Some(t) = self.table.as_deref() else { return Ok(()) };
+        // Arguments 1..=4 are `args[0..4]` (the timestamp is not among them).
+        let (stacks, strings) = (mask & 0xff, mask >> 8);
+        for i in 0..self.base.args.len() {
+            if stacks & (1 << i) != 0 && !t.stacks.contains(self.base.args[i]) {
+                return Err(format!("found invalid stack ID {} for event {}", self.base.args[i], spec::spec(self.base.typ).name));
             }
         }
-        for &i in sp.string_ids {
-            let id = self.base.args[i - 1];
-            if !t.strings.contains(id) {
-                return Err(format!("found invalid string ID {id} for event {}", sp.name));
+        for i in 0..self.base.args.len() {
+            if strings & (1 << i) != 0 && !t.strings.contains(self.base.args[i]) {
+                return Err(format!("found invalid string ID {} for event {}", self.base.args[i], spec::spec(self.base.typ).name));
             }
         }
         Ok(())

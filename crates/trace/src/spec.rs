@@ -219,6 +219,29 @@ const fn build_specs() -> [EventSpec; NUM_SPECS] {
 }
 
 /// The spec of `typ`, or an empty (nameless, untimed) spec for types outside the table.
+/// Per event type, which arguments (bit `i - 1` for argument `i`, the timestamp being
+/// argument 0) are stack ids (low byte) and string ids (high byte): what every event's ids
+/// are checked against, in one load.
+pub(crate) static TABLE_ID_ARGS: [u16; 256] = {
+    let mut m = [0u16; 256];
+    let mut t = 0;
+    while t < NUM_SPECS && t < 256 {
+        let sp = &SPECS[t];
+        let mut i = 0;
+        while i < sp.stack_ids.len() {
+            m[t] |= 1 << (sp.stack_ids[i] - 1);
+            i += 1;
+        }
+        let mut i = 0;
+        while i < sp.string_ids.len() {
+            m[t] |= 1 << (8 + sp.string_ids[i] - 1);
+            i += 1;
+        }
+        t += 1;
+    }
+    m
+};
+
 pub fn spec(typ: EventType) -> &'static EventSpec {
     SPECS.get(typ as usize).unwrap_or(&EMPTY)
 }
