@@ -297,14 +297,24 @@ test('mmu: the plot is drawn, flags pick the CLI\'s curves, worst windows are th
 });
 
 const noMetric = fixture('v1/tasks.trace');
-test('mmu: a trace without the GOMAXPROCS metric says why there is no curve', { skip: !fs.existsSync(noMetric) }, async () => {
+test('mmu: a v1 trace whose GOMAXPROCS Go loses gets a curve, and says where GOMAXPROCS came from', { skip: !fs.existsSync(noMetric) }, async () => {
   const want = cliJson(noMetric);
+  assert.ok(want.mmu.recovered_gomaxprocs >= 1, 'the CLI recovers GOMAXPROCS');
+  assert.equal(want.mmu.note, undefined);
   const { page, problems } = await openTrace(noMetric);
   await go(page, '#page=mmu');
   await page.waitForSelector('.mmu-view .note');
-  assert.ok(want.mmu.note);
-  assert.ok((await page.$eval('.mmu-view .note', (e) => e.textContent)).includes(want.mmu.note));
-  assert.equal(await page.$('.mmu-view canvas, .mmu-view table'), null, 'no meaningless plot or table');
+  const note = await page.$eval('.mmu-view .note', (e) => e.textContent);
+  assert.ok(note.includes(`GOMAXPROCS ${want.mmu.recovered_gomaxprocs} was recovered`), note);
+  await page.waitForSelector('.mmu-view canvas.mmu-plot');
+  // The curve: MMU 1 at every window (no GC in this trace) is drawn along the top.
+  const rows = await page.$eval('canvas.mmu-plot', (c) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 90 && data[i + 1] > 80 && data[i + 1] < 150 && data[i + 2] > 190) n++;
+    return n;
+  });
+  assert.ok(rows > 100, `curve pixels: ${rows}`);
   assert.deepEqual(problems, []);
   await page.close();
 });

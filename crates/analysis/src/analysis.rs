@@ -99,6 +99,8 @@ pub struct Analysis {
     pub profiles: FinishedProfiles,
     /// Utilization functions for each flag set of the /mmu page.
     pub mmu: Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)>,
+    /// Set when `mmu` rests on a v1 trace's initial GOMAXPROCS, which Go's tools lose.
+    pub mmu_recovered_gomaxprocs: Option<u64>,
     /// CPU profile samples.
     pub cpu: crate::cpu::CpuSamples,
     // timeline
@@ -194,10 +196,10 @@ impl Analysis {
         let mut stats = stats.inner;
         stats.finish();
         let summary = summarizing.summary.expect("finished");
+        let mmu_page::MmuResult { utils: mmu, recovered_gomaxprocs } = mmu.finish();
         let mmu = match range {
-            None => mmu.finish(),
+            None => mmu,
             Some(r) => mmu
-                .finish()
                 .into_iter()
                 .map(|(f, series)| (f, series.iter().map(|s| clip_series(s, r)).filter(|s| !s.is_empty()).collect()))
                 .collect(),
@@ -212,6 +214,7 @@ impl Analysis {
             summary,
             profiles: profiles.finish(),
             mmu,
+            mmu_recovered_gomaxprocs: recovered_gomaxprocs,
             cpu: cpu.inner,
             // timeline
             timeline: timeline.finish(),
@@ -268,7 +271,7 @@ impl Analysis {
             task_types,
             regions,
             region_types,
-            mmu: mmu_page::mmu_info(&self.mmu),
+            mmu: mmu_page::mmu_info(&self.mmu, self.mmu_recovered_gomaxprocs),
         }
     }
 }

@@ -89,9 +89,20 @@ pub fn run(
         bytes_valid: 0,
         bytes_total: total,
     };
+    // A v1 trace's initial GOMAXPROCS is told once, when known (Go 1.22+ traces have none).
+    let mut gomaxprocs_pending = reader.version().is_v1();
     loop {
         match reader.read_event() {
             Ok(Some(ev)) => {
+                if gomaxprocs_pending {
+                    if let Some((time, procs)) = reader.initial_gomaxprocs() {
+                        gomaxprocs_pending = false;
+                        all.initial_gomaxprocs(time, procs);
+                        if out.events_read < limit {
+                            kept.initial_gomaxprocs(time, procs);
+                        }
+                    }
+                }
                 out.events_read += 1;
                 all.event(&ev);
                 if out.events_read <= limit {
@@ -134,6 +145,12 @@ impl Consumer for Fanout<'_> {
             c.event(ev);
         }
     }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        for c in self.0.iter_mut() {
+            c.initial_gomaxprocs(time, procs);
+        }
+    }
 }
 
 /// [`Fanout`] of consumers that can be sent to another thread.
@@ -143,6 +160,12 @@ impl Consumer for SendFanout<'_> {
     fn event(&mut self, ev: &Event) {
         for c in self.0.iter_mut() {
             c.event(ev);
+        }
+    }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        for c in self.0.iter_mut() {
+            c.initial_gomaxprocs(time, procs);
         }
     }
 }

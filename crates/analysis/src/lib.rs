@@ -41,6 +41,10 @@ pub use report::Report;
 /// An analysis fed one event at a time.
 pub trait Consumer {
     fn event(&mut self, ev: &Event);
+
+    /// A Go 1.11–1.21 trace's GOMAXPROCS when tracing started, which no event carries (see
+    /// [`gotrace::Reader::initial_gomaxprocs`]): told once, before the first event after it.
+    fn initial_gomaxprocs(&mut self, _time: gotrace::Time, _procs: u64) {}
 }
 
 /// Reads the trace once and computes every analysis: the whole document, lists included.

@@ -61,20 +61,54 @@ pub struct MmuInfo {
     pub worst_windows_default: std::collections::BTreeMap<String, Vec<WorstWindow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A Go 1.11-1.21 trace whose GOMAXPROCS never changed: the initial GOMAXPROCS, recovered
+    /// from the trace's first Gomaxprocs event (Go's conversion drops it, so `go tool trace`
+    /// has no utilization for this trace).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovered_gomaxprocs: Option<u64>,
 }
 
 /// The utilization functions of every flag set of the page, built in one pass (each event
 /// decoded once for all sets).
-pub struct MmuBuilders(MultiUtilBuilder);
+///
+/// Go's conversion of a Go 1.11–1.21 trace drops the GOMAXPROCS set when tracing started, so
+/// Go has no utilization for such a trace unless GOMAXPROCS changed while it ran. A second
+/// builder follows the events until GOMAXPROCS is known: told the initial GOMAXPROCS of a v1
+/// trace, it computes the utilization Go cannot, used only where Go's way gives none (so the
+/// numbers stay Go's wherever Go has them).
+pub struct MmuBuilders {
+    main: MultiUtilBuilder,
+    /// Dropped once `main` knows GOMAXPROCS without it (every Go 1.22+ trace, at its start).
+    recovered: Option<MultiUtilBuilder>,
+    /// The initial GOMAXPROCS `recovered` was told.
+    seeded: Option<u64>,
+}
+
+/// The page's utilization functions, and where GOMAXPROCS came from.
+pub struct MmuResult {
+    pub utils: Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)>,
+    /// Set when the functions rest on a v1 trace's initial GOMAXPROCS (Go shows none).
+    pub recovered_gomaxprocs: Option<u64>,
+}
 
 impl MmuBuilders {
     pub fn new() -> Self {
-        MmuBuilders(MultiUtilBuilder::new(&page_flag_sets()))
+        let sets = page_flag_sets();
+        MmuBuilders { main: MultiUtilBuilder::new(&sets), recovered: Some(MultiUtilBuilder::new(&sets)), seeded: None }
     }
 
     /// The utilization functions of each flag set.
-    pub fn finish(self) -> Vec<(UtilFlags, Vec<Vec<MutatorUtil>>)> {
-        self.0.finish()
+    pub fn finish(self) -> MmuResult {
+        let main = self.main.finish();
+        let has_series = |u: &[(UtilFlags, Vec<Vec<MutatorUtil>>)]| u.iter().any(|(_, s)| s.iter().any(|s| !s.is_empty()));
+        match (self.recovered, self.seeded) {
+            (Some(recovered), Some(n)) if !has_series(&main) => {
+                let utils = recovered.finish();
+                let recovered_gomaxprocs = has_series(&utils).then_some(n);
+                MmuResult { utils, recovered_gomaxprocs }
+            }
+            _ => MmuResult { utils: main, recovered_gomaxprocs: None },
+        }
     }
 }
 
@@ -87,12 +121,29 @@ impl Default for MmuBuilders {
 impl crate::Consumer for MmuBuilders {
     #[inline]
     fn event(&mut self, ev: &gotrace::Event) {
-        self.0.event(ev);
+        self.main.event(ev);
+        if let Some(r) = &mut self.recovered {
+            if self.seeded.is_none() && self.main.knows_gomaxprocs() {
+                self.recovered = None;
+            } else {
+                r.event(ev);
+            }
+        }
+    }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        if let Some(r) = &mut self.recovered {
+            r.seed_gomaxprocs(time, procs);
+            self.seeded = Some(procs);
+        }
     }
 }
 
 /// The section, from each flag set's utilization functions.
-pub fn mmu_info(utils: &[(UtilFlags, Vec<Vec<MutatorUtil>>)]) -> MmuInfo {
+///
+/// `recovered_gomaxprocs`: the functions rest on a v1 trace's initial GOMAXPROCS (see
+/// [`MmuBuilders`]); the section says so.
+pub fn mmu_info(utils: &[(UtilFlags, Vec<Vec<MutatorUtil>>)], recovered_gomaxprocs: Option<u64>) -> MmuInfo {
     let mut info = MmuInfo {
         windows: WINDOWS_NS.iter().map(|&w| go_duration(w)).collect(),
         curves: Vec::new(),
@@ -100,6 +151,7 @@ pub fn mmu_info(utils: &[(UtilFlags, Vec<Vec<MutatorUtil>>)]) -> MmuInfo {
         plot_default: None,
         worst_windows_default: Default::default(),
         note: None,
+        recovered_gomaxprocs,
     };
     for (flags, util) in utils {
         let curve = MmuCurve::new(util);

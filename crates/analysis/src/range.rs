@@ -58,6 +58,10 @@ impl<C: Consumer> Consumer for InRange<C> {
             self.inner.event(ev);
         }
     }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        self.inner.initial_gomaxprocs(time, procs);
+    }
 }
 
 /// The time of the last event seen.

@@ -275,3 +275,58 @@ fn last_sync_checkpoint_equals_truncated_stream() {
         }
     }
 }
+
+/// Go 1.11–1.21 traces: Go's conversion drops the GOMAXPROCS set when tracing started, so Go
+/// has no utilization for a trace whose GOMAXPROCS never changed (no GC either: v1 restates
+/// GOMAXPROCS at every stop-the-world). Ours recovers it: every v1 trace gets a utilization
+/// function, the fast MMU of which agrees with the brute-force one; Go 1.22+ traces never
+/// need the recovery.
+#[test]
+fn v1_traces_get_a_utilization_function() {
+    let mut files = Vec::new();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/traces");
+    common::walk(&root, ".trace", &mut files);
+    if let Some(s) = shared() {
+        for dir in ["go1.19", "golang-testdata/tracev1", "go1.26"] {
+            common::walk(&s.join(dir), "", &mut files);
+        }
+    }
+    files.retain(|p| p.extension().is_none_or(|e| e != "json" && e != "txt"));
+    let (mut v1, mut recovered) = (0, 0);
+    for trace in &files {
+        let data = std::fs::read(trace).unwrap();
+        let Ok(reader) = gotrace::Reader::new(&data) else { continue };
+        let is_v1 = reader.version().is_v1();
+        drop(reader);
+        let opts = gotrace_analysis::Options { timeline: false, ..Default::default() };
+        let Ok(a) = gotrace_analysis::Analysis::run_with(&data, "t", &opts, &mut |_, _| {}) else { continue };
+        if !a.outcome.strict_ok {
+            continue;
+        }
+        if !is_v1 {
+            assert_eq!(a.mmu_recovered_gomaxprocs, None, "{}: a Go 1.22+ trace carries GOMAXPROCS", trace.display());
+            continue;
+        }
+        v1 += 1;
+        let all = UtilFlags::STW | UtilFlags::BACKGROUND | UtilFlags::ASSIST | UtilFlags::SWEEP;
+        let Some((_, mu)) = a.mmu.iter().find(|(f, _)| *f == all) else { panic!("{}: no {all} set", trace.display()) };
+        assert!(mu.len() == 1 && mu[0].len() >= 2, "{}: a v1 trace gets a utilization function", trace.display());
+        if let Some(n) = a.mmu_recovered_gomaxprocs {
+            recovered += 1;
+            let max_p = a.stats.procs() as u64;
+            assert!(n >= 1 && n >= max_p, "{}: GOMAXPROCS {n} but {max_p} Ps ran", trace.display());
+            // The function spans the trace from the first Gomaxprocs on.
+            assert!(mu[0][0].time <= a.span().0 + SECOND, "{}: starts late", trace.display());
+        }
+        let curve = MmuCurve::new(mu);
+        let mut window = 1_000;
+        while window < 10 * SECOND {
+            let (want, got) = (mmu_slow(&mu[0], window), curve.mmu(window));
+            assert!(aeq(want, got), "{}: want {want}, got {got} in window {window} ns", trace.display());
+            window *= 10;
+        }
+    }
+    assert!(v1 >= 2, "the repo's v1 fixtures are read");
+    eprintln!("v1 MMU: {v1} traces, GOMAXPROCS recovered in {recovered}");
+    assert!(recovered >= 1, "some v1 trace has no GOMAXPROCS change");
+}

@@ -84,6 +84,9 @@ pub fn print(w: &mut impl Write, r: &Report) -> io::Result<()> {
     } else if let Some(c) = r.mmu.curves.iter().find(|c| c.flags == r.mmu.default_flags) {
         let cells: Vec<String> = r.mmu.windows.iter().zip(&c.mmu).map(|(win, m)| format!("{win}: {:.3}", m)).collect();
         writeln!(w, "  {}", cells.join("  "))?;
+        if let Some(n) = r.mmu.recovered_gomaxprocs {
+            writeln!(w, "  (GOMAXPROCS {n} recovered from the trace's first Gomaxprocs event; go tool trace has no MMU for this trace)")?;
+        }
     }
     Ok(())
 }

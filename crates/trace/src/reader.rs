@@ -77,6 +77,14 @@ impl<'a> Reader<'a> {
         self.bytes_at_sync
     }
 
+    /// For a Go 1.11–1.21 trace, GOMAXPROCS when tracing started (time, value): the first
+    /// Gomaxprocs event, which the conversion drops as Go's does (it marks the end of the
+    /// trace's initialization), so no event carries it. Known once the events after it are
+    /// read; `None` for Go 1.22+ traces, whose events carry every GOMAXPROCS as a metric.
+    pub fn initial_gomaxprocs(&self) -> Option<(Time, u64)> {
+        self.v1.as_ref().and_then(|v1| v1.initial_gomaxprocs())
+    }
+
     /// Bytes of the trace consumed so far (for progress).
     pub fn bytes_read(&self) -> usize {
         self.pos

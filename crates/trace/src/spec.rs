@@ -225,7 +225,7 @@ const fn build_specs() -> [EventSpec; NUM_SPECS] {
 pub(crate) static TABLE_ID_ARGS: [u16; 256] = {
     let mut m = [0u16; 256];
     let mut t = 0;
-    while t < NUM_SPECS && t < 256 {
+    while t < NUM_SPECS {
         let sp = &SPECS[t];
         let mut i = 0;
         while i < sp.stack_ids.len() {

@@ -138,6 +138,11 @@ GT.views = GT.views || {};
         root.appendChild(h('div', { class: 'note', role: 'note' }, `The MMU cannot be computed for this trace (${o.mmu.note}).`));
         return;
       }
+      if (o.mmu.recovered_gomaxprocs) {
+        root.appendChild(h('div', { class: 'note', role: 'note' }, `GOMAXPROCS ${o.mmu.recovered_gomaxprocs} was recovered `
+          + 'from the trace\u2019s first Gomaxprocs event: Go\u2019s tools drop it for Go 1.11\u20131.21 traces and show no '
+          + 'utilization for this one.'));
+      }
 
       // What counts against the program.
       const boxes = LEVELS.map(([key, label, title], level) => h('input', { type: 'checkbox', id: `mmu-${key}`,

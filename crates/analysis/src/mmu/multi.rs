@@ -201,6 +201,18 @@ impl MultiUtilBuilder {
         self.sets.iter().map(|s| s.flags)
     }
 
+    /// Whether GOMAXPROCS is known yet (nothing is analysed before).
+    pub fn knows_gomaxprocs(&self) -> bool {
+        self.n_procs != 0
+    }
+
+    /// Sets GOMAXPROCS at `time`, as a GOMAXPROCS metric event there would: for a v1 trace,
+    /// whose initial GOMAXPROCS no event carries.
+    pub fn seed_gomaxprocs(&mut self, time: Time, value: u64) {
+        self.set_gomaxprocs(time, value);
+        self.watch_transitions = self.n_procs != 0 && (self.tracking || !self.gc_gs.is_empty());
+    }
+
     /// Each flag set's utilization functions for all events seen, in the order given to
     /// [`new`](Self::new): what [`MutatorUtilBuilder::finish`](super::MutatorUtilBuilder::finish)
     /// gives for that set.

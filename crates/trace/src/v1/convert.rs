@@ -76,6 +76,8 @@ pub(crate) struct Converter {
     pub(crate) evt: Rc<EvTable>,
     /// Until the first Gomaxprocs: the goroutines that existed when tracing started.
     pre_init: bool,
+    /// The first Gomaxprocs (time and value), which Go's conversion drops.
+    pub(crate) initial_gomaxprocs: Option<(i64, u64)>,
     created_pre_init: PreInitSet,
     stream: Stream,
     cursor: Cursor,
@@ -223,6 +225,7 @@ impl Converter {
             version,
             evt: Rc::new(evt),
             pre_init: true,
+            initial_gomaxprocs: None,
             created_pre_init: PreInitSet::default(),
             cursor: stream.cursor(),
             first_ts: stream.iter().next().map(|mut e| {
@@ -330,6 +333,7 @@ impl Converter {
                     // that existed when tracing started has been seen. Those with neither
                     // GoWaiting, GoInSyscall nor GoStart were idle or runnable.
                     self.pre_init = false;
+                    self.initial_gomaxprocs = Some((ev.ts, ev.args[0]));
                     for gid in std::mem::take(&mut self.created_pre_init).into_ordered() {
                         let e = self.event(SchedCtx::NONE, spec::EV_GO_STATUS, ev.ts, [gid, u64::MAX, go_status::RUNNABLE, 0]);
                         self.extra.push_back(e);

@@ -32,6 +32,12 @@ impl V1Reader {
         Ok(V1Reader { conv: convert::Converter::new(trace, data.len())?, syncs: 0, done: false })
     }
 
+    /// The first Gomaxprocs event's time and value, once read (see
+    /// [`crate::Reader::initial_gomaxprocs`]).
+    pub(crate) fn initial_gomaxprocs(&self) -> Option<(i64, u64)> {
+        self.conv.initial_gomaxprocs
+    }
+
     /// The next event, `Ok(None)` after the final Sync (Go's `Reader.ReadEvent` on a v1 trace).
     #[inline]
     pub(crate) fn read_event(&mut self) -> Result<Option<Event>, Error> {
