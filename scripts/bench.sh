@@ -7,6 +7,8 @@
 #    (`biggen -mb $BENCH_MB`: a realistic mix of ~70 busy goroutines, see its source);
 # 2. runs, one after the other, under /usr/bin/time -v:
 #      target/release/gotrace bench TRACE                (prints one JSON line)
+#      target/release/gotrace analyze --json TRACE       (every analysis, the whole document)
+#      target/release/gotrace pprof --kind sched TRACE   (like for like with Go's)
 #      go tool trace -pprof=sched TRACE > /dev/null      (the toolchain's own parser + analysis)
 # 3. prints a Markdown table (wall s, CPU s = user + system, max RSS, MB/s), the machine
 #    and the commands.
@@ -106,6 +108,11 @@ if [ "$only" != go ]; then
   rows+=("gotrace $wall $cpu $rss")
   cmds+=("$gotrace bench $trace")
   gotrace_json=$(tail -n 1 "$work/gotrace.out")
+  # Parse + every analysis + the whole JSON document (what a script gets).
+  run gotrace-analyze /dev/null "$gotrace" analyze --json "$trace"
+  read -r wall cpu rss < <(fields "$work/gotrace-analyze.time")
+  rows+=("gotrace-analyze $wall $cpu $rss")
+  cmds+=("$gotrace analyze --json $trace > /dev/null")
   # Like for like with `go tool trace -pprof=sched`: parse, order and the sched profile.
   run gotrace-pprof /dev/null "$gotrace" pprof --kind sched -o "$work/sched.pb.gz" "$trace"
   read -r wall cpu rss < <(fields "$work/gotrace-pprof.time")
@@ -132,7 +139,7 @@ echo "| --- | ---: | ---: | ---: | ---: |"
 for r in "${rows[@]}"; do
   read -r name wall cpu rss <<<"$r"
   awk -v n="$name" -v w="$wall" -v c="$cpu" -v r="$rss" -v b="$bytes" 'BEGIN {
-    label = (n == "gotrace") ? "gotrace bench (parse, then parse + every analysis)" : (n == "gotrace-pprof") ? "gotrace pprof --kind sched" : "go tool trace -pprof=sched"
+    label = (n == "gotrace") ? "gotrace bench (parse, then parse + every analysis)" : (n == "gotrace-analyze") ? "gotrace analyze --json (every analysis, whole document)" : (n == "gotrace-pprof") ? "gotrace pprof --kind sched" : "go tool trace -pprof=sched"
     printf "| %s | %.2f | %.2f | %.1f | %.1f |\n", label, w, c, r / 1024, (w > 0 ? b / 1e6 / w : 0)
   }'
 done
