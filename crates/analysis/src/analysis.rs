@@ -69,7 +69,7 @@ impl Summarizing {
         if self.range.is_some() {
             all.push(&mut self.before);
         }
-        (driver::SendFanout(all), &mut self.last)
+        (driver::Fanout(all), &mut self.last)
     }
 
     /// Finalizes the summary once every event is read.

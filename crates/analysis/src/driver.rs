@@ -136,27 +136,13 @@ pub fn run(
     Ok(out)
 }
 
-/// Feeds one event to several consumers.
-pub struct Fanout<'a>(pub Vec<&'a mut dyn Consumer>);
-
-impl Consumer for Fanout<'_> {
-    fn event(&mut self, ev: &Event) {
-        for c in self.0.iter_mut() {
-            c.event(ev);
-        }
-    }
-
-    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
-        for c in self.0.iter_mut() {
-            c.initial_gomaxprocs(time, procs);
-        }
-    }
-}
+/// Feeds one event to several consumers (of any kind: `dyn Consumer` by default).
+pub struct Fanout<'a, C: Consumer + ?Sized = dyn Consumer>(pub Vec<&'a mut C>);
 
 /// [`Fanout`] of consumers that can be sent to another thread.
-pub struct SendFanout<'a>(pub Vec<&'a mut (dyn Consumer + Send)>);
+pub type SendFanout<'a> = Fanout<'a, dyn Consumer + Send>;
 
-impl Consumer for SendFanout<'_> {
+impl<C: Consumer + ?Sized> Consumer for Fanout<'_, C> {
     fn event(&mut self, ev: &Event) {
         for c in self.0.iter_mut() {
             c.event(ev);

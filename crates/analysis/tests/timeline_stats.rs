@@ -11,7 +11,7 @@ fn sizes_by_kind() {
     let Ok(data) = std::fs::read(&path) else { return };
     let mut b = TimelineBuilder::new();
     let t = std::time::Instant::now();
-    driver::run(&data, &mut driver::Fanout(vec![]), &mut b, None, &mut |_, _| {}).unwrap();
+    driver::run(&data, &mut driver::Ignore, &mut b, None, &mut |_, _| {}).unwrap();
     let tl = b.finish();
     println!("built in {:.2} s", t.elapsed().as_secs_f64());
     let mut by: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
