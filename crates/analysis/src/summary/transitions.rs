@@ -17,45 +17,50 @@ use super::summarizer::{ProcMap, Summarizer};
 impl Summarizer {
     #[inline]
     pub(super) fn state_transition(&mut self, ev: &Event) {
-        let Some(st) = ev.state_transition() else { return };
-        match st.resource.kind {
-            ResourceKind::Goroutine => {
-                let Some((old, new)) = st.goroutine() else { return };
-                // Nothing new (e.g. the status of a goroutine restated at a generation start).
-                if old != new && !self.quick_transition(ev, &st, old, new) {
-                    self.goroutine_transition(ev, &st, GoId(st.resource.id), old, new);
+        // Goroutines: the states alone first (cheap); the rest of the transition (reason,
+        // stack) only when a goroutine appears, ends or is not yet named.
+        if let Some((id, old, new)) = ev.goroutine_transition() {
+            // Nothing new (e.g. the status of a goroutine restated at a generation start).
+            if old != new && !self.quick_transition(ev, id, old, new) {
+                if let Some(st) = ev.state_transition() {
+                    self.goroutine_transition(ev, &st, id, old, new);
                 }
             }
-            // A P going idle while its goroutine is in a syscall: the syscall blocked.
-            ResourceKind::Proc => {
-                let Some((old, new)) = st.proc() else { return };
-                if old != new && new == ProcState::Idle {
-                    if let Some(goid) = self.syscalling_p.remove(ProcId(st.resource.id)) {
-                        if let Some(g) = self.gs.get_mut(goid) {
-                            g.pending.last_syscall_block_time = ev.time();
-                        }
+            return;
+        }
+        let Some(st) = ev.state_transition() else { return };
+        // A P going idle while its goroutine is in a syscall: the syscall blocked.
+        if st.resource.kind == ResourceKind::Proc {
+            let Some((old, new)) = st.proc() else { return };
+            if old != new && new == ProcState::Idle {
+                if let Some(goid) = self.syscalling_p.remove(ProcId(st.resource.id)) {
+                    if let Some(g) = self.gs.get_mut(goid) {
+                        g.pending.last_syscall_block_time = ev.time();
                     }
                 }
             }
-            _ => {}
         }
     }
 
     /// The transition of a named goroutine with a summary between Running, Runnable, Waiting
     /// (not forever) and Syscall; false (and nothing done) if it is not one.
     #[inline(always)]
-    fn quick_transition(&mut self, ev: &Event, st: &StateTransition<'_>, old: GoState, new: GoState) -> bool {
+    fn quick_transition(&mut self, ev: &Event, id: GoId, old: GoState, new: GoState) -> bool {
         const LIVE: u8 = 1 << GoState::Running as u8 | 1 << GoState::Runnable as u8 | 1 << GoState::Waiting as u8 | 1 << GoState::Syscall as u8;
-        if (1u8 << old as u8 | 1u8 << new as u8) & !LIVE != 0 || (new == GoState::Waiting && st.reason == "forever") {
+        if (1u8 << old as u8 | 1u8 << new as u8) & !LIVE != 0 {
             return false;
         }
-        let Some(i) = self.gs.find(GoId(st.resource.id)) else { return false };
+        let reason = if new == GoState::Waiting { ev.transition_reason() } else { "" };
+        if reason == "forever" {
+            return false;
+        }
+        let Some(i) = self.gs.find(id) else { return false };
         let slot = &mut self.gs.slots[i as usize];
         if !slot.g.as_ref().is_some_and(|g| g.named) {
             return false;
         }
         leave(slot, &mut self.syscalling_p, old, ev.time());
-        enter(slot, &mut self.syscalling_p, &mut self.store.names, ev, st, new);
+        enter(slot, &mut self.syscalling_p, &mut self.store.names, ev, reason, new);
         true
     }
 
@@ -147,7 +152,7 @@ impl Summarizer {
         match new {
             GoState::Waiting if st.reason == "forever" => self.finalize_goroutine(index, t, Some(ev)),
             GoState::NotExist => self.finalize_goroutine(index, t, Some(ev)),
-            _ => enter(slot, &mut self.syscalling_p, &mut self.store.names, ev, st, new),
+            _ => enter(slot, &mut self.syscalling_p, &mut self.store.names, ev, st.reason, new),
         }
     }
 }
@@ -198,7 +203,7 @@ fn leave(slot: &mut GoSlot, syscalling_p: &mut ProcMap, old: GoState, t: Time) {
 /// Starts the time in `new` (Running, Runnable, Waiting but not forever, Syscall) of the
 /// goroutine of `slot` (which has one).
 #[inline(always)]
-fn enter(slot: &mut GoSlot, syscalling_p: &mut ProcMap, names: &mut Names, ev: &Event, st: &StateTransition<'_>, new: GoState) {
+fn enter(slot: &mut GoSlot, syscalling_p: &mut ProcMap, names: &mut Names, ev: &Event, reason: &str, new: GoState) {
     let Some(g) = slot.g.as_mut() else { return };
     let t = ev.time();
     match new {
@@ -211,7 +216,7 @@ fn enter(slot: &mut GoSlot, syscalling_p: &mut ProcMap, names: &mut Names, ev: &
         GoState::Runnable => g.pending.last_runnable_time = t,
         GoState::Waiting => {
             g.pending.last_block_time = t;
-            g.pending.last_block_reason = names.intern(st.reason);
+            g.pending.last_block_reason = names.intern(reason);
         }
         GoState::Syscall => {
             g.pending.last_syscall_time = t;
