@@ -462,10 +462,7 @@ impl MultiUtilBuilder {
     /// goroutine does GC work (`watch_transitions`).
     #[inline]
     fn state_transition(&mut self, ev: &Event) {
-        let Some(st) = ev.state_transition() else {
-            return;
-        };
-        let (Some(g), Some((old, new))) = (st.resource.as_goroutine(), st.goroutine()) else {
+        let Some((g, old, new)) = ev.goroutine_transition() else {
             return;
         };
         let (was, is) = (old.executing(), new.executing());
