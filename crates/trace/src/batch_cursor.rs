@@ -113,20 +113,20 @@ static TIMED_ARGS: [u8; 256] = {
     t
 };
 
-pub(crate) fn heap_insert(heap: &mut Vec<BatchCursor>, bc: BatchCursor) {
+pub(crate) fn heap_insert(heap: &mut Vec<Box<BatchCursor>>, bc: Box<BatchCursor>) {
     heap.push(bc);
     let last = heap.len() - 1;
     heap_sift_up(heap, last);
 }
 
-pub(crate) fn heap_update(heap: &mut [BatchCursor], i: usize) {
+pub(crate) fn heap_update(heap: &mut [Box<BatchCursor>], i: usize) {
     if heap_sift_up(heap, i) != i {
         return;
     }
     heap_sift_down(heap, i);
 }
 
-pub(crate) fn heap_remove(heap: &mut Vec<BatchCursor>, mut i: usize) {
+pub(crate) fn heap_remove(heap: &mut Vec<Box<BatchCursor>>, mut i: usize) {
     // Sift to the top, swap with the end, drop it and restore the heap.
     while i > 0 {
         heap.swap((i - 1) / 2, i);
@@ -138,7 +138,7 @@ pub(crate) fn heap_remove(heap: &mut Vec<BatchCursor>, mut i: usize) {
     heap_sift_down(heap, 0);
 }
 
-fn heap_sift_up(heap: &mut [BatchCursor], mut i: usize) -> usize {
+fn heap_sift_up(heap: &mut [Box<BatchCursor>], mut i: usize) -> usize {
     while i > 0 && heap[(i - 1) / 2].ev.time > heap[i].ev.time {
         heap.swap((i - 1) / 2, i);
         i = (i - 1) / 2;
@@ -146,7 +146,7 @@ fn heap_sift_up(heap: &mut [BatchCursor], mut i: usize) -> usize {
     i
 }
 
-fn heap_sift_down(heap: &mut [BatchCursor], mut i: usize) -> usize {
+fn heap_sift_down(heap: &mut [Box<BatchCursor>], mut i: usize) -> usize {
     loop {
         let m = min3(heap, i, 2 * i + 1, 2 * i + 2);
         if m == i {
@@ -158,7 +158,7 @@ fn heap_sift_down(heap: &mut [BatchCursor], mut i: usize) -> usize {
     i
 }
 
-fn min3(b: &[BatchCursor], i0: usize, i1: usize, i2: usize) -> usize {
+fn min3(b: &[Box<BatchCursor>], i0: usize, i1: usize, i2: usize) -> usize {
     let mut min_idx = i0;
     let mut min_t = i64::MAX;
     if i0 < b.len() {

@@ -25,7 +25,7 @@ pub struct Reader<'a> {
     version: Version,
     last_ts: Time,
     gen: Option<Generation<'a>>,
-    frontier: Vec<BatchCursor>,
+    frontier: Vec<Box<BatchCursor>>,
     cpu_samples: VecDeque<CpuSample>,
     order: Ordering,
     syncs: u64,
@@ -267,7 +267,7 @@ impl<'a> Reader<'a> {
         for (slot, (m, batches)) in gen.batches.iter().enumerate() {
             let mut bc = BatchCursor::new(*m, slot);
             if bc.next_event(batches, gen.table.sync.freq)? {
-                heap_insert(&mut self.frontier, bc);
+                heap_insert(&mut self.frontier, Box::new(bc));
             }
         }
         Ok(Some(self.sync_event(true)))
