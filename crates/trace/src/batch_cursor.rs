@@ -113,6 +113,8 @@ static TIMED_ARGS: [u8; 256] = {
     t
 };
 
+// The heap holds boxes: its swaps move pointers instead of whole cursors.
+#[allow(clippy::vec_box)]
 pub(crate) fn heap_insert(heap: &mut Vec<Box<BatchCursor>>, bc: Box<BatchCursor>) {
     heap.push(bc);
     let last = heap.len() - 1;
@@ -126,6 +128,7 @@ pub(crate) fn heap_update(heap: &mut [Box<BatchCursor>], i: usize) {
     heap_sift_down(heap, i);
 }
 
+#[allow(clippy::vec_box)]
 pub(crate) fn heap_remove(heap: &mut Vec<Box<BatchCursor>>, mut i: usize) {
     // Sift to the top, swap with the end, drop it and restore the heap.
     while i > 0 {

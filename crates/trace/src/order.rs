@@ -299,8 +299,20 @@ impl Ordering {
         self.push_event(Event::new(t, ctx, *ev));
     }
 
+    /// Whether no ordered event is queued.
     #[inline]
-    fn push_event(&mut self, ev: Event) {
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// The next ordered event, in place.
+    #[inline]
+    pub fn front_mut(&mut self) -> Option<&mut Event> {
+        self.queue.front_mut()
+    }
+
+    #[inline]
+    pub(crate) fn push_event(&mut self, ev: Event) {
         self.queue.push_back(ev);
     }
 

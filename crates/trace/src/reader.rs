@@ -25,6 +25,8 @@ pub struct Reader<'a> {
     version: Version,
     last_ts: Time,
     gen: Option<Generation<'a>>,
+    /// The merge heap of the generation's threads (boxed: swaps move pointers).
+    #[allow(clippy::vec_box)]
     frontier: Vec<Box<BatchCursor>>,
     cpu_samples: VecDeque<CpuSample>,
     order: Ordering,
@@ -100,28 +102,31 @@ impl<'a> Reader<'a> {
             self.failed = r.is_err();
             return r;
         }
-        match self.next_event() {
-            Ok(Some(mut ev)) => {
-                if let Err(msg) = ev.validate_table_ids() {
-                    self.failed = true;
-                    return Err(self.order_error(&ev, msg));
-                }
-                // Times strictly increase, as in Go.
-                if ev.base.time <= self.last_ts {
-                    ev.base.time = self.last_ts + 1;
-                }
-                self.last_ts = ev.base.time;
-                if ev.base.typ == spec::EV_SYNC_EVENT {
-                    self.bytes_at_sync = self.pos;
-                }
-                Ok(Some(ev))
-            }
-            Ok(None) => Ok(None),
+        // The event is checked and fixed where it is queued, and moved once, to the caller.
+        match self.fill() {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
             Err(e) => {
                 self.failed = true;
-                Err(e)
+                return Err(e);
             }
         }
+        let last_ts = self.last_ts;
+        let ev = self.order.front_mut().expect("fill queued an event");
+        if let Err(msg) = ev.validate_table_ids() {
+            let ev = ev.clone();
+            self.failed = true;
+            return Err(self.order_error(&ev, msg));
+        }
+        // Times strictly increase, as in Go.
+        if ev.base.time <= last_ts {
+            ev.base.time = last_ts + 1;
+        }
+        self.last_ts = ev.base.time;
+        if ev.base.typ == spec::EV_SYNC_EVENT {
+            self.bytes_at_sync = self.pos;
+        }
+        Ok(self.order.next())
     }
 
     fn gen_number(&self) -> u64 {
@@ -142,33 +147,43 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn next_event(&mut self) -> Result<Option<Event>, Error> {
-        if let Some(ev) = self.order.next() {
-            return Ok(Some(ev));
+    /// Queues the next event in the ordering's queue; false at the end.
+    fn fill(&mut self) -> Result<bool, Error> {
+        if !self.order.is_empty() {
+            return Ok(true);
         }
         if self.frontier.is_empty() && self.cpu_samples.is_empty() {
-            if self.version < Version::GO126 {
-                return self.next_gen_with_spill();
-            }
-            if let Some(e) = &self.read_gen_err {
+            let ev = if self.version < Version::GO126 {
+                self.next_gen_with_spill()?
+            } else if let Some(e) = &self.read_gen_err {
                 return Err(e.clone());
-            }
-            return match read_generation(self.data, &mut self.pos, self.version) {
-                Ok(gen) => self.install_gen(gen),
-                Err(e) => {
-                    // Everything before this generation is good: end it with a Sync first.
-                    self.read_gen_err = Some(e);
-                    self.gen = None;
-                    Ok(Some(self.sync_event(false)))
+            } else {
+                match read_generation(self.data, &mut self.pos, self.version) {
+                    Ok(gen) => self.install_gen(gen)?,
+                    Err(e) => {
+                        // Everything before this generation is good: end it with a Sync first.
+                        self.read_gen_err = Some(e);
+                        self.gen = None;
+                        Some(self.sync_event(false))
+                    }
                 }
             };
+            return Ok(match ev {
+                Some(ev) => {
+                    self.order.push_event(ev);
+                    true
+                }
+                None => false,
+            });
         }
         let gen = self.gen.as_ref().expect("frontier without generation");
         if let Some(s) = self.cpu_samples.front() {
             if self.frontier.is_empty() || s.time < self.frontier[0].ev.time {
                 let s = self.cpu_samples.pop_front().expect("non-empty");
                 let ctx = SchedCtx { g: s.g, p: s.p, m: s.m };
-                return Ok(Some(Event::make(&gen.table, ctx, spec::EV_CPU_SAMPLE, s.time, &[s.stack.0])));
+                let ev = Event::make(&gen.table, ctx, spec::EV_CPU_SAMPLE, s.time, &[s.stack.0]);
+                self.order.push_event(ev);
+                return Ok(true);
             }
         }
         if self.frontier.is_empty() {
@@ -188,10 +203,10 @@ impl<'a> Reader<'a> {
                 return Err(self.broken("failed to advance"));
             }
         }
-        match self.order.next() {
-            Some(ev) => Ok(Some(ev)),
-            None => Err(Error::Generation { gen: self.gen_number(), msg: "internal error: advance successful, but queue is empty".into() }),
+        if self.order.is_empty() {
+            return Err(Error::Generation { gen: self.gen_number(), msg: "internal error: advance successful, but queue is empty".into() });
         }
+        Ok(true)
     }
 
     fn broken(&self, what: &str) -> Error {
