@@ -127,7 +127,9 @@ impl SyncInfo {
 /// `Time(float64(t) * float64(f))` in Go.
 #[inline]
 pub(crate) fn mul_freq(freq: f64, ts: u64) -> i64 {
-    (ts as f64 * freq) as i64
+    // Below 2^63 the signed conversion gives the same double, and is cheaper.
+    let t = if ts <= i64::MAX as u64 { ts as i64 as f64 } else { ts as f64 };
+    (t * freq) as i64
 }
 
 /// Data of an experimental batch, handed out unparsed with the generation's Sync event.
