@@ -1,12 +1,14 @@
 //! One pass over a trace feeding every analysis, and the document built from the results.
 
 use crate::driver::{self, ParseOutcome, Rejected};
-use crate::range::{clip_series, InRange, LastTime, TimeRange};
 use crate::mmu::{MutatorUtil, UtilFlags};
-use crate::pprof::{BlockingProfiles, FinishedProfiles, ProfileKind};
+use crate::passes::{KeptAnalyses, Summarizing};
+use crate::pprof::{FinishedProfiles, ProfileKind};
+use crate::range::{clip_series, TimeRange};
 use crate::report::{self, Counts, FileInfo, HeaderInfo, PprofInfo, Report, SyncsAndMetrics};
 use crate::stats::Stats;
-use crate::summary::{Summarizer, Summary};
+use crate::summary::Summary;
+use crate::timeline::TimelineBuilder;
 use crate::{goroutines, mmu_page, regions, tasks};
 
 /// How much of the per-item lists the document carries.
@@ -37,53 +39,6 @@ impl Default for Options {
 /// Whether to read the trace on two threads (not in the browser, whose wasm has one).
 fn parallel() -> bool {
     !cfg!(target_arch = "wasm32") && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
-
-/// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other
-/// analyses only the kept ones). With a range, one summarizer stops at its end and one at its
-/// start: a goroutine's time in the range is the difference.
-struct Summarizing {
-    range: Option<TimeRange>,
-    upto: InRange<Summarizer>,
-    before: InRange<Summarizer>,
-    /// The last kept event's time (where a range's summary ends at the latest).
-    last: LastTime,
-    summary: Option<Summary>,
-}
-
-impl Summarizing {
-    fn new(range: Option<TimeRange>) -> Summarizing {
-        let r = range.unwrap_or(TimeRange::ALL);
-        Summarizing {
-            range,
-            upto: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } },
-            before: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } },
-            last: LastTime::default(),
-            summary: None,
-        }
-    }
-
-    /// What sees every event read, and what sees the kept ones.
-    fn consumers(&mut self) -> (driver::SendFanout<'_>, &mut LastTime) {
-        let mut all: Vec<&mut (dyn crate::Consumer + Send)> = vec![&mut self.upto];
-        if self.range.is_some() {
-            all.push(&mut self.before);
-        }
-        (driver::Fanout(all), &mut self.last)
-    }
-
-    /// Finalizes the summary once every event is read.
-    fn finish(&mut self) {
-        let upto = std::mem::take(&mut self.upto.inner);
-        self.summary = Some(match self.range {
-            None => upto.finalize(),
-            Some(r) => {
-                let end = r.to.min(self.last.0);
-                let before = std::mem::take(&mut self.before.inner).finalize_at(r.from.max(i64::MIN + 1).min(end));
-                crate::range::summary_in_range(&before, upto.finalize_at(end), r)
-            }
-        });
-    }
 }
 
 /// The results of every analysis of one trace.
@@ -149,50 +104,31 @@ impl Analysis {
         with_timeline: bool,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Analysis, Rejected> {
-        let r = range.unwrap_or(TimeRange::ALL);
-        let mut stats = InRange { inner: Stats::new(), range: r };
-        let mut syncs = InRange { inner: SyncsAndMetrics::default(), range: r };
-        let mut profiles = match range {
-            Some(r) => BlockingProfiles::with_range(r.from, r.to),
-            None => BlockingProfiles::new(),
-        };
-        let mut mmu = mmu_page::MmuBuilders::new();
-        let mut cpu = InRange { inner: crate::cpu::CpuSamples::new(), range: r };
-        let mut last = LastTime::default();
-        // timeline
-        let mut timeline = crate::timeline::TimelineBuilder::new();
+        let mut kept = KeptAnalyses::new(range, with_timeline);
         let mut summarizing = Summarizing::new(range);
-        let outcome = {
-            let mut kept: Vec<&mut dyn crate::Consumer> = vec![&mut stats, &mut syncs, &mut profiles, &mut mmu, &mut cpu, &mut last];
-            if with_timeline {
-                kept.push(/* timeline */ &mut timeline);
-            }
-            if parallel() {
-                // Two readers over the same bytes, on two threads: the summarizers on one, the
-                // other analyses on this one. Reading twice costs less than the summarizers.
-                std::thread::scope(|scope| {
-                    let summarized = scope.spawn(|| {
-                        let (mut all, last) = summarizing.consumers();
-                        let outcome = driver::run(data, &mut all, last, limit, &mut |_, _| {});
-                        drop((all, last));
-                        summarizing.finish();
-                        outcome
-                    });
-                    let outcome = driver::run(data, &mut driver::Ignore, &mut driver::Fanout(kept), limit, progress);
-                    let summarized = summarized.join().expect("the summarizers' thread does not panic");
-                    // Both read the same bytes the same way.
-                    debug_assert_eq!(summarized.as_ref().map(|o| o.events_read).ok(), outcome.as_ref().map(|o| o.events_read).ok());
+        let outcome = if parallel() {
+            // Two readers over the same bytes, on two threads: the summarizers on one, the
+            // other analyses on this one. Reading twice costs less than the summarizers.
+            std::thread::scope(|scope| {
+                let summarized = scope.spawn(|| {
+                    let (mut all, last) = summarizing.consumers();
+                    let outcome = driver::run(data, &mut all, last, limit, &mut |_, _| {});
+                    summarizing.finish();
                     outcome
-                })?
-            } else {
-                let (mut all, summary_last) = summarizing.consumers();
-                kept.push(summary_last);
-                let outcome = driver::run(data, &mut all, &mut driver::Fanout(kept), limit, progress)?;
-                drop(all);
-                summarizing.finish();
+                });
+                let outcome = driver::run(data, &mut driver::Ignore, &mut kept, limit, progress);
+                let summarized = summarized.join().expect("the summarizers' thread does not panic");
+                // Both read the same bytes the same way.
+                debug_assert_eq!(summarized.as_ref().map(|o| o.events_read).ok(), outcome.as_ref().map(|o| o.events_read).ok());
                 outcome
-            }
+            })?
+        } else {
+            let (mut all, last) = summarizing.consumers();
+            let outcome = driver::run(data, &mut all, &mut driver::Both(&mut kept, last), limit, progress)?;
+            summarizing.finish();
+            outcome
         };
+        let KeptAnalyses { stats, syncs, profiles, mmu, cpu, timeline, .. } = kept;
         let mut stats = stats.inner;
         stats.finish();
         let summary = summarizing.summary.expect("finished");
@@ -217,7 +153,7 @@ impl Analysis {
             mmu_recovered_gomaxprocs: recovered_gomaxprocs,
             cpu: cpu.inner,
             // timeline
-            timeline: timeline.finish(),
+            timeline: timeline.map(TimelineBuilder::finish).unwrap_or_default(),
         })
     }
 

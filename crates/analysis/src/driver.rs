@@ -70,10 +70,10 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 ///
 /// When the outcome says [`ParseOutcome::needs_rerun`], `kept` saw events past the last Sync:
 /// run again with fresh consumers and `limit = Some(outcome.events_kept)`.
-pub fn run(
+pub fn run<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     data: &[u8],
-    all: &mut dyn Consumer,
-    kept: &mut dyn Consumer,
+    all: &mut A,
+    kept: &mut K,
     limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ParseOutcome, Rejected> {
@@ -153,6 +153,22 @@ impl<C: Consumer + ?Sized> Consumer for Fanout<'_, C> {
         for c in self.0.iter_mut() {
             c.initial_gomaxprocs(time, procs);
         }
+    }
+}
+
+/// Two consumers as one, called directly.
+pub struct Both<'a, A: Consumer + ?Sized, B: Consumer + ?Sized>(pub &'a mut A, pub &'a mut B);
+
+impl<A: Consumer + ?Sized, B: Consumer + ?Sized> Consumer for Both<'_, A, B> {
+    #[inline]
+    fn event(&mut self, ev: &Event) {
+        self.0.event(ev);
+        self.1.event(ev);
+    }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        self.0.initial_gomaxprocs(time, procs);
+        self.1.initial_gomaxprocs(time, procs);
     }
 }
 

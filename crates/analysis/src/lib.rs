@@ -21,6 +21,7 @@ pub mod histogram;
 pub mod list;
 pub mod mmu;
 pub mod mmu_page;
+mod passes;
 pub mod pprof;
 pub mod pprof_proto;
 pub mod queries;

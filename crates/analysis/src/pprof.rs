@@ -340,6 +340,9 @@ pub struct BlockingProfiles {
     records: [Records; 4],
     /// Only time inside [from, to] counts (the whole trace by default).
     range: Option<(i64, i64)>,
+    /// The last block reason seen and whether the sync profile tracks it: few reasons recur,
+    /// and a comparison costs less than the profile's substring searches.
+    last_reason: (Box<str>, bool),
 }
 
 impl BlockingProfiles {
@@ -400,6 +403,19 @@ fn close(g: &mut GoState4, records: &mut Records, range: Option<(i64, i64)>, sta
     g.contribute(k, rec, t);
 }
 
+/// Whether profile `k` (net or sync) samples a block for `reason`; `last` caches the sync
+/// profile's answer for the last reason.
+#[inline]
+fn tracks(last: &mut (Box<str>, bool), k: usize, reason: &str) -> bool {
+    if k != ProfileKind::Sync as usize {
+        return ProfileKind::ALL[k].tracks(reason);
+    }
+    if *last.0 != *reason {
+        *last = (reason.into(), ProfileKind::Sync.tracks(reason));
+    }
+    last.1
+}
+
 impl Consumer for BlockingProfiles {
     fn event(&mut self, ev: &Event) {
         let Some((id, old, new)) = ev.goroutine_transition() else { return };
@@ -430,7 +446,7 @@ impl Consumer for BlockingProfiles {
             if closing & bit != 0 {
                 close(g, &mut self.records[k], self.range, h.start_time, k, ev);
                 h.mask &= !bit;
-            } else if k >= 2 || ProfileKind::ALL[k].tracks(ev.transition_reason()) {
+            } else if k >= 2 || tracks(&mut self.last_reason, k, ev.transition_reason()) {
                 g.open[k] = Some(Open { time: ev.time(), key: stack_key(ev), ev: ev.clone() });
                 h.mask |= bit;
             }

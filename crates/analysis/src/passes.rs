@@ -1,0 +1,119 @@
+//! The consumers of the one pass, grouped as the pass runs them: the goroutine summarizers
+//! (every event read) and the other analyses (the kept events). Each group calls its members
+//! directly: no dynamic dispatch per event and member (it costs much in wasm).
+
+use crate::cpu::CpuSamples;
+use crate::mmu_page::MmuBuilders;
+use crate::pprof::BlockingProfiles;
+use crate::range::{InRange, LastTime, TimeRange};
+use crate::report::SyncsAndMetrics;
+use crate::stats::Stats;
+use crate::summary::{Summarizer, Summary};
+use crate::timeline::TimelineBuilder;
+use crate::Consumer;
+
+/// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other
+/// analyses only the kept ones). With a range, one summarizer stops at its end and one at its
+/// start: a goroutine's time in the range is the difference.
+pub(crate) struct Summarizing {
+    range: Option<TimeRange>,
+    upto: InRange<Summarizer>,
+    before: InRange<Summarizer>,
+    /// The last kept event's time (where a range's summary ends at the latest).
+    last: LastTime,
+    pub summary: Option<Summary>,
+}
+
+impl Summarizing {
+    pub fn new(range: Option<TimeRange>) -> Summarizing {
+        let r = range.unwrap_or(TimeRange::ALL);
+        Summarizing {
+            range,
+            upto: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } },
+            before: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } },
+            last: LastTime::default(),
+            summary: None,
+        }
+    }
+
+    /// What sees every event read, and what sees the kept ones.
+    pub fn consumers(&mut self) -> (SummarizersOf<'_>, &mut LastTime) {
+        let before = if self.range.is_some() { Some(&mut self.before) } else { None };
+        (SummarizersOf { upto: &mut self.upto, before }, &mut self.last)
+    }
+
+    /// Finalizes the summary once every event is read.
+    pub fn finish(&mut self) {
+        let upto = std::mem::take(&mut self.upto.inner);
+        self.summary = Some(match self.range {
+            None => upto.finalize(),
+            Some(r) => {
+                let end = r.to.min(self.last.0);
+                let before = std::mem::take(&mut self.before.inner).finalize_at(r.from.max(i64::MIN + 1).min(end));
+                crate::range::summary_in_range(&before, upto.finalize_at(end), r)
+            }
+        });
+    }
+}
+
+/// The summarizers of [`Summarizing`], as one consumer.
+pub(crate) struct SummarizersOf<'a> {
+    upto: &'a mut InRange<Summarizer>,
+    before: Option<&'a mut InRange<Summarizer>>,
+}
+
+impl Consumer for SummarizersOf<'_> {
+    #[inline]
+    fn event(&mut self, ev: &gotrace::Event) {
+        self.upto.event(ev);
+        if let Some(b) = &mut self.before {
+            b.event(ev);
+        }
+    }
+}
+
+/// The analyses that see the kept events (all but the summaries).
+pub(crate) struct KeptAnalyses {
+    pub stats: InRange<Stats>,
+    pub syncs: InRange<SyncsAndMetrics>,
+    pub profiles: BlockingProfiles,
+    pub mmu: MmuBuilders,
+    pub cpu: InRange<CpuSamples>,
+    /// The web app's timeline, if wanted.
+    pub timeline: Option<TimelineBuilder>,
+}
+
+impl KeptAnalyses {
+    pub fn new(range: Option<TimeRange>, with_timeline: bool) -> KeptAnalyses {
+        let r = range.unwrap_or(TimeRange::ALL);
+        KeptAnalyses {
+            stats: InRange { inner: Stats::new(), range: r },
+            syncs: InRange { inner: SyncsAndMetrics::default(), range: r },
+            profiles: match range {
+                Some(r) => BlockingProfiles::with_range(r.from, r.to),
+                None => BlockingProfiles::new(),
+            },
+            mmu: MmuBuilders::new(),
+            cpu: InRange { inner: CpuSamples::new(), range: r },
+            timeline: with_timeline.then(TimelineBuilder::new),
+        }
+    }
+}
+
+impl Consumer for KeptAnalyses {
+    #[inline]
+    fn event(&mut self, ev: &gotrace::Event) {
+        self.stats.event(ev);
+        self.syncs.event(ev);
+        self.profiles.event(ev);
+        self.mmu.event(ev);
+        self.cpu.event(ev);
+        if let Some(t) = &mut self.timeline {
+            t.event(ev);
+        }
+    }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        self.mmu.initial_gomaxprocs(time, procs);
+    }
+}
