@@ -6,6 +6,9 @@
 use gotrace_analysis::{queries, Analysis, Detail};
 use wasm_bindgen::prelude::*;
 
+#[cfg(target_arch = "wasm32")]
+mod heap;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
