@@ -51,8 +51,8 @@ pub struct RegionTypeInfo {
 }
 
 /// cmd/trace's `regionTopStackFrame`: the last frame of the start event's stack.
-fn top_frame(r: &UserRegionSummary) -> FrameInfo {
-    let Some(start) = &r.start else { return FrameInfo::default() };
+fn top_frame(start: &Option<EventRef>) -> FrameInfo {
+    let Some(start) = start else { return FrameInfo::default() };
     let stack = start.stack();
     stack
         .frames()
@@ -66,8 +66,8 @@ fn kind(ev: &Option<EventRef>) -> String {
 }
 
 /// The outermost PC of a region's start stack: what identifies its location cheaply.
-fn top_pc(r: &UserRegionSummary) -> Option<u64> {
-    r.start.as_ref().and_then(|s| s.stack().pcs().last().copied())
+fn top_pc(start: &Option<EventRef>) -> Option<u64> {
+    start.as_ref().and_then(|s| s.stack().pcs().last().copied())
 }
 
 /// Every region of every goroutine (by goroutine, then start; only with `list`) and the
@@ -76,11 +76,11 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
     // Types by (name, top PC); the frame is resolved once per type.
     let mut types: BTreeMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = BTreeMap::new();
     for g in summary.goroutines.values() {
-        for r in summary.goroutine_regions(g) {
+        for r in summary.goroutine_region_extents(g) {
             let start = r.start.map(|e| e.time());
             let end = r.end.map(|e| e.time());
             let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
-            let ty = types.entry((r.name, top_pc(&r))).or_insert_with(|| (top_frame(&r), TimeHistogram::default()));
+            let ty = types.entry((r.name, top_pc(&r.start))).or_insert_with(|| (top_frame(&r.start), TimeHistogram::default()));
             ty.1.add(ie - is);
         }
     }
@@ -115,11 +115,15 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
 pub fn regions_of_type(summary: &Summary, trace_start: i64, trace_end: i64, typ: &str, pc: u64) -> Vec<RegionInfo> {
     let mut out = Vec::new();
     for g in summary.goroutines.values() {
-        for r in summary.goroutine_regions(g) {
-            if r.name != typ || (pc != 0 && top_pc(&r) != Some(pc)) {
+        for &id in &g.regions {
+            // The type and location first: the stats are decoded for the regions listed only.
+            let Some(e) = summary.region_extent(id) else { continue };
+            if e.name != typ || (pc != 0 && top_pc(&e.start) != Some(pc)) {
                 continue;
             }
-            out.push(region_info(g.id.0, &r, trace_start, trace_end));
+            if let Some(r) = summary.region(id) {
+                out.push(region_info(g.id.0, &r, trace_start, trace_end));
+            }
         }
     }
     out
@@ -140,7 +144,7 @@ fn region_info(goroutine: i64, r: &UserRegionSummary, trace_start: i64, trace_en
         interval_start: is,
         interval_end: ie,
         duration_ns: ie - is,
-        top_frame: top_frame(r),
+        top_frame: top_frame(&r.start),
         non_overlapping_ns: r.non_overlapping_stats(),
         total_ns: r.stats.total_time,
         range_ns: r.stats.range_time.to_map(),

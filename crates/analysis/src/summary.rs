@@ -58,7 +58,7 @@ mod transitions;
 pub use event::{EventRef, StackRef, Transition};
 pub use exec_stats::GoroutineExecStats;
 pub use goroutine::GoroutineSummary;
-pub use region::{NameDurations, RegionId, RegionStats, UserRegionSummary};
+pub use region::{NameDurations, RegionExtent, RegionId, RegionStats, UserRegionSummary};
 pub use summarizer::Summarizer;
 pub use system::is_system_goroutine;
 pub use task::{Logs, TaskGoroutines, UserTaskSummary};
@@ -136,6 +136,16 @@ impl Summary {
     /// A goroutine's regions, sorted by start time.
     pub fn goroutine_regions<'a>(&'a self, g: &'a GoroutineSummary) -> impl Iterator<Item = UserRegionSummary<'a>> + 'a {
         g.regions.iter().filter_map(|&id| self.region(id))
+    }
+
+    /// A region without its stats (see [`RegionExtent`]).
+    pub fn region_extent(&self, id: RegionId) -> Option<RegionExtent<'_>> {
+        Some(RegionExtent::of(&self.data, id, self.data.regions.get(id.0 as usize)?))
+    }
+
+    /// A goroutine's regions without their stats (see [`RegionExtent`]), sorted by start time.
+    pub fn goroutine_region_extents<'a>(&'a self, g: &'a GoroutineSummary) -> impl Iterator<Item = RegionExtent<'a>> + 'a {
+        g.regions.iter().filter_map(|&id| self.region_extent(id))
     }
 
     /// A task's regions, in the order they began.

@@ -151,23 +151,8 @@ impl<'a> UserRegionSummary<'a> {
     }
 
     pub(crate) fn of(data: &'a SummaryData, id: RegionId, r: &RegionRec) -> UserRegionSummary<'a> {
-        let store = &data.store;
-        let task_id = data.tasks.get(r.task as usize).map_or(TaskId::NONE, |t| t.id);
-        let inline = |time, kind| Ev { time, id: task_id.0, kind, ..Ev::NONE };
-        let start = if r.start.is_apart() {
-            store.apart_starts.get(&id.0).and_then(|&i| store.events.get(i as usize).copied())
-        } else {
-            r.start.event(store, inline(r.start_time, EventKind::RegionBegin))
-        };
-        let end = r.end.event(store, inline(r.end_time, EventKind::RegionEnd));
-        UserRegionSummary {
-            id,
-            task_id,
-            name: store.names.name(store.sites.get(r.start.payload()).name),
-            start: start.map(|ev| EventRef::new(ev, store)),
-            end: end.map(|ev| EventRef::new(ev, store)),
-            stats: RegionStats::decode(store, r),
-        }
+        let e = RegionExtent::of(data, id, r);
+        UserRegionSummary { id, task_id: e.task_id, name: e.name, start: e.start, end: e.end, stats: RegionStats::decode(&data.store, r) }
     }
 
     /// See [`GoroutineExecStats::unknown_time`].
@@ -178,6 +163,39 @@ impl<'a> UserRegionSummary<'a> {
     /// See [`GoroutineExecStats::non_overlapping_stats`].
     pub fn non_overlapping_stats(&self) -> BTreeMap<String, Duration> {
         self.stats.non_overlapping_stats()
+    }
+}
+
+/// A region without its stats: what its type, location and duration need (cheaper to make
+/// than a [`UserRegionSummary`], which decodes the stats).
+#[derive(Debug, Clone, Copy)]
+pub struct RegionExtent<'a> {
+    pub task_id: TaskId,
+    /// See [`UserRegionSummary::name`].
+    pub name: &'a str,
+    /// See [`UserRegionSummary::start`].
+    pub start: Option<EventRef<'a>>,
+    /// See [`UserRegionSummary::end`].
+    pub end: Option<EventRef<'a>>,
+}
+
+impl<'a> RegionExtent<'a> {
+    pub(crate) fn of(data: &'a SummaryData, id: RegionId, r: &RegionRec) -> RegionExtent<'a> {
+        let store = &data.store;
+        let task_id = data.tasks.get(r.task as usize).map_or(TaskId::NONE, |t| t.id);
+        let inline = |time, kind| Ev { time, id: task_id.0, kind, ..Ev::NONE };
+        let start = if r.start.is_apart() {
+            store.apart_starts.get(&id.0).and_then(|&i| store.events.get(i as usize).copied())
+        } else {
+            r.start.event(store, inline(r.start_time, EventKind::RegionBegin))
+        };
+        let end = r.end.event(store, inline(r.end_time, EventKind::RegionEnd));
+        RegionExtent {
+            task_id,
+            name: store.names.name(store.sites.get(r.start.payload()).name),
+            start: start.map(|ev| EventRef::new(ev, store)),
+            end: end.map(|ev| EventRef::new(ev, store)),
+        }
     }
 }
 
