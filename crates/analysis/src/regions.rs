@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
@@ -74,7 +75,7 @@ fn top_pc(start: &Option<EventRef>) -> Option<u64> {
 /// region types.
 pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (List<'_, RegionInfo>, Vec<RegionTypeInfo>) {
     // Types by (name, top PC); the frame is resolved once per type.
-    let mut types: BTreeMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = BTreeMap::new();
+    let mut types: FxHashMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = FxHashMap::default();
     for g in summary.goroutines.values() {
         for r in summary.goroutine_region_extents(g) {
             let start = r.start.map(|e| e.time());
