@@ -11,4 +11,4 @@ if [ ! -f "$shared/oracle/conformance.py" ]; then
 fi
 t=$shared/traces
 python3 "$shared/oracle/conformance.py" --cmd 'target/release/gotrace analyze --json' \
-  "$t/go1.26" "$t/go1.19" "$t/golang-testdata/binary" "$t/golang-testdata/tracev1" "$t/bad"
+  "$t/go1.26" "$t/go1.19" "$t/golang-testdata/binary" "$t/golang-testdata/tracev1" "$t/bad" tests/traces

@@ -4,7 +4,7 @@
 #   NAME.trace.parsed.txt   stdout of `go tool trace -d=parsed NAME.trace`
 #   NAME.trace.oracle.json  reference analysis by the oracle of ../shared/oracle
 #   bad/*.trace (+ .oracle.json)  malformed inputs made by scripts/make_bad.py
-# for NAME in sample blocking annotations gc generations.
+# for NAME in sample blocking annotations gc generations regionspan.
 #
 # Usage: scripts/gen-fixtures.sh
 # Env:   GOTRACE_SHARED  the shared/ folder with oracle/ (default: <repo>/../shared)
@@ -35,7 +35,7 @@ echo "== building the oracle ($shared/oracle/build.sh)"
 bash "$shared/oracle/build.sh" "$bin/traceoracle" 2>&1 | sed 's/^/  /'
 [ -x "$bin/traceoracle" ] || { echo "gen-fixtures.sh: oracle build failed" >&2; exit 1; }
 
-programs=(sample blocking annotations gc generations)
+programs=(sample blocking annotations gc generations regionspan)
 echo "== building tests/programs: ${programs[*]}"
 for p in "${programs[@]}"; do
   (cd tests/programs && go build -trimpath -o "$bin/$p" "./$p")

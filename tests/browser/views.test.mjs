@@ -296,6 +296,31 @@ test('mmu: the plot is drawn, flags pick the CLI\'s curves, worst windows are th
   await page.close();
 });
 
+test('regions: a type without a start location lists only its own regions', async () => {
+  // regionspan: one "span" region began before the trace (no location, PC 0), three at a location.
+  const file = fixture('regionspan.trace');
+  const want = cliJson(file);
+  const nowhere = want.region_types.find((t) => t.type === 'span' && t.frame.pc === 0);
+  const somewhere = want.region_types.find((t) => t.type === 'span' && t.frame.pc !== 0);
+  assert.ok(nowhere && somewhere, 'two locations of one type');
+  const { page, problems } = await openTrace(file);
+  for (const t of [nowhere, somewhere]) {
+    await go(page, `#page=regions&type=span&pc=${t.frame.pc}`);
+    await page.waitForSelector('.regions-view .legend');
+    const [regions] = await tables(page, '.regions-view');
+    assert.equal(regions.length, t.histogram.count, `span at pc ${t.frame.pc}`);
+    const expected = want.regions.filter((r) => r.type === 'span' && r.top_frame.pc === t.frame.pc).map((r) => r.duration_ns);
+    assert.deepEqual(regions.map((r) => r.Duration.ns).sort(), expected.sort());
+  }
+  // Without a location in the URL: every region of the type.
+  await go(page, '#page=regions&type=span');
+  await page.waitForSelector('.regions-view .legend');
+  const [all] = await tables(page, '.regions-view');
+  assert.equal(all.length, nowhere.histogram.count + somewhere.histogram.count);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 const noMetric = fixture('v1/tasks.trace');
 test('mmu: a v1 trace whose GOMAXPROCS Go loses gets a curve, and says where GOMAXPROCS came from', { skip: !fs.existsSync(noMetric) }, async () => {
   const want = cliJson(noMetric);

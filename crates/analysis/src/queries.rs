@@ -82,8 +82,9 @@ pub fn tasks(a: &Analysis, typ: Option<&str>, log_filter: Option<&str>) -> Vec<T
         .collect()
 }
 
-/// Regions of type `typ` whose start's outermost PC is `pc` (any PC if 0).
-pub fn regions(a: &Analysis, typ: &str, pc: u64) -> Vec<RegionInfo> {
+/// Regions of type `typ` whose start's outermost frame has PC `pc` (0: none), at any location
+/// if `pc` is `None`.
+pub fn regions(a: &Analysis, typ: &str, pc: Option<u64>) -> Vec<RegionInfo> {
     let (start, end) = a.span();
     regions::regions_of_type(&a.summary, start, end, typ, pc)
 }

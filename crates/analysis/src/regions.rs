@@ -111,15 +111,15 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
     (regions, types)
 }
 
-/// The regions of one type (and outermost start PC, unless 0), as the /userregion page lists
-/// them.
-pub fn regions_of_type(summary: &Summary, trace_start: i64, trace_end: i64, typ: &str, pc: u64) -> Vec<RegionInfo> {
+/// The regions of one type, as the /userregion page lists them: those whose start's outermost
+/// frame has PC `pc` (0: regions without one, as in Go), or at any location if `pc` is `None`.
+pub fn regions_of_type(summary: &Summary, trace_start: i64, trace_end: i64, typ: &str, pc: Option<u64>) -> Vec<RegionInfo> {
     let mut out = Vec::new();
     for g in summary.goroutines.values() {
         for &id in &g.regions {
             // The type and location first: the stats are decoded for the regions listed only.
             let Some(e) = summary.region_extent(id) else { continue };
-            if e.name != typ || (pc != 0 && top_pc(&e.start) != Some(pc)) {
+            if e.name != typ || pc.is_some_and(|pc| top_frame_pc(&e.start) != pc) {
                 continue;
             }
             if let Some(r) = summary.region(id) {
@@ -128,6 +128,11 @@ pub fn regions_of_type(summary: &Summary, trace_start: i64, trace_end: i64, typ:
         }
     }
     out
+}
+
+/// The PC of [`top_frame`] (0 if none), without making its strings.
+fn top_frame_pc(start: &Option<EventRef>) -> u64 {
+    start.as_ref().and_then(|s| s.stack().frames().last().map(|f| f.pc)).unwrap_or(0)
 }
 
 fn region_info(goroutine: i64, r: &UserRegionSummary, trace_start: i64, trace_end: i64) -> RegionInfo {

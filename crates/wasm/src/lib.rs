@@ -90,9 +90,10 @@ impl Session {
         to_js(&queries::tasks(&self.analysis, typ.as_deref(), log_filter.as_deref()))
     }
 
-    /// Regions of a type (and start PC if not 0).
-    pub fn regions(&self, typ: &str, pc: f64) -> Result<JsValue, JsValue> {
-        to_js(&queries::regions(&self.analysis, typ, pc as u64))
+    /// Regions of a type starting at `pc` (the PC of the start's outermost frame, 0 for
+    /// regions without one), or anywhere if `pc` is undefined.
+    pub fn regions(&self, typ: &str, pc: Option<f64>) -> Result<JsValue, JsValue> {
+        to_js(&queries::regions(&self.analysis, typ, pc.map(|pc| pc as u64)))
     }
 
     /// The MMU plot for a flag set like "perProc|stw|background": points `[window_ns, mmu]`.

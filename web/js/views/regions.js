@@ -38,7 +38,7 @@ GT.views = GT.views || {};
 
   async function renderType(root, ctx, type, pc) {
     const start = ctx.overview.time.first;
-    const info = ctx.overview.region_types.find((t) => t.type === type && t.frame.pc === pc);
+    const info = pc === undefined ? null : ctx.overview.region_types.find((t) => t.type === type && t.frame.pc === pc);
     root.appendChild(h('p', {}, h('a', { href: hashWith(ctx.params, { type: null, pc: null }), class: 'back' }, '← All region types')));
     root.appendChild(h('h2', {}, 'Regions of type ', typeName(type)));
     if (info) root.appendChild(h('p', {}, 'Starting in ', startLocation(info.frame)));
@@ -87,7 +87,11 @@ GT.views = GT.views || {};
   GT.views.regions = {
     render(el, ctx) {
       const root = el.appendChild(h('div', { class: 'regions-view' }));
-      if (ctx.params.has('type')) return renderType(root, ctx, ctx.params.get('type'), Number(ctx.params.get('pc') || 0));
+      if (ctx.params.has('type')) {
+        // No pc: the type's regions wherever they start.
+        const pc = ctx.params.has('pc') ? Number(ctx.params.get('pc')) : undefined;
+        return renderType(root, ctx, ctx.params.get('type'), pc);
+      }
       return renderTypes(root, ctx);
     },
   };
