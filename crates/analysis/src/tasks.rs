@@ -1,9 +1,8 @@
 //! User tasks as `go tool trace` shows them (its /usertasks and /usertask pages): each task
 //! with its interval, goroutines, logs and event log; task types with latency histograms.
 
-use std::collections::BTreeMap;
-
 use gotrace::{EventKind, GoId, ResourceKind};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
@@ -149,7 +148,7 @@ pub fn task_info(summary: &Summary, task: &UserTaskSummary, trace_start: i64, tr
 /// Every task (by id; only with `list`) and every task type (by name), for a trace spanning
 /// [start, end].
 pub fn task_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (List<'_, TaskInfo>, Vec<TaskTypeInfo>) {
-    let mut types: BTreeMap<&str, (u64, u64, TimeHistogram)> = BTreeMap::new();
+    let mut types: FxHashMap<&str, (u64, u64, TimeHistogram)> = FxHashMap::default();
     for task in summary.tasks() {
         let ty = types.entry(task.name).or_default();
         ty.0 += 1;
@@ -158,6 +157,9 @@ pub fn task_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: 
             ty.2.add(e.time() - s.time());
         }
     }
+    // By name, as the /usertasks page.
+    let mut types: Vec<_> = types.into_iter().collect();
+    types.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let types = types
         .into_iter()
         .map(|(name, (count, complete, h))| TaskTypeInfo { typ: name.into(), count, complete, histogram: h.info() })
