@@ -1,5 +1,7 @@
 //! One pass over a trace feeding every analysis, and the document built from the results.
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
 use crate::driver::{self, ParseOutcome, Rejected};
 use crate::mmu::{MutatorUtil, UtilFlags};
 use crate::passes::{KeptAnalyses, Summarizing};
@@ -85,15 +87,29 @@ impl Analysis {
     /// overlapping it, utilization functions cut to it; the timeline always covers the whole
     /// trace), and the timeline built only if `opts.timeline`.
     pub fn run_with(data: &[u8], name: &str, opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Analysis, Rejected> {
+        Self::run_releasing(data, name, opts, progress, &|_| {})
+    }
+
+    /// [`run_with`](Self::run_with), telling `release(offset)` now and then that no reader will
+    /// look at the bytes before `offset` again, until the analysis is made (a trace damaged
+    /// after its last Sync is read again, from the start). A caller that maps the file can
+    /// let those pages go: the analysis then never holds the whole file in memory.
+    pub fn run_releasing(
+        data: &[u8],
+        name: &str,
+        opts: &Options,
+        progress: &mut dyn FnMut(u64, u64),
+        release: &(dyn Fn(u64) + Sync),
+    ) -> Result<Analysis, Rejected> {
         let range = opts.range;
         let timeline = opts.timeline;
-        let first = Self::run_limited(data, name, None, range, timeline, progress)?;
+        let first = Self::run_limited(data, name, None, range, timeline, progress, release)?;
         if !first.outcome.needs_rerun(None) {
             return Ok(first);
         }
         let limit = first.outcome.events_kept;
         drop(first);
-        Self::run_limited(data, name, Some(limit), range, timeline, progress)
+        Self::run_limited(data, name, Some(limit), range, timeline, progress, release)
     }
 
     fn run_limited(
@@ -103,20 +119,27 @@ impl Analysis {
         range: Option<TimeRange>,
         with_timeline: bool,
         progress: &mut dyn FnMut(u64, u64),
+        release: &(dyn Fn(u64) + Sync),
     ) -> Result<Analysis, Rejected> {
         let mut kept = KeptAnalyses::new(range, with_timeline);
         let mut summarizing = Summarizing::new(range);
         let outcome = if parallel() {
             // Two readers over the same bytes, on two threads: the summarizers on one, the
             // other analyses on this one. Reading twice costs less than the summarizers.
+            // The bytes both readers are done with can go.
+            let done = [AtomicU64::new(0), AtomicU64::new(0)];
+            let reader_done = |i: usize, offset: u64| {
+                done[i].store(offset, Relaxed);
+                release(done[0].load(Relaxed).min(done[1].load(Relaxed)));
+            };
             std::thread::scope(|scope| {
                 let summarized = scope.spawn(|| {
                     let (mut all, last) = summarizing.consumers();
-                    let outcome = driver::run(data, &mut all, last, limit, &mut |_, _| {});
+                    let outcome = driver::run_releasing(data, &mut all, last, limit, &mut |_, _| {}, &mut |o| reader_done(0, o));
                     summarizing.finish();
                     outcome
                 });
-                let outcome = driver::run(data, &mut driver::Ignore, &mut kept, limit, progress);
+                let outcome = driver::run_releasing(data, &mut driver::Ignore, &mut kept, limit, progress, &mut |o| reader_done(1, o));
                 let summarized = summarized.join().expect("the summarizers' thread does not panic");
                 // Both read the same bytes the same way.
                 debug_assert_eq!(summarized.as_ref().map(|o| o.events_read).ok(), outcome.as_ref().map(|o| o.events_read).ok());
@@ -124,7 +147,7 @@ impl Analysis {
             })?
         } else {
             let (mut all, last) = summarizing.consumers();
-            let outcome = driver::run(data, &mut all, &mut driver::Both(&mut kept, last), limit, progress)?;
+            let outcome = driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, last), limit, progress, &mut |o| release(o))?;
             summarizing.finish();
             outcome
         };

@@ -77,6 +77,19 @@ pub fn run<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ParseOutcome, Rejected> {
+    run_releasing(data, all, kept, limit, progress, &mut |_| {})
+}
+
+/// [`run`], telling `release(offset)` now and then that the bytes before `offset` will not be
+/// read again (see [`Reader::bytes_done`]).
+pub fn run_releasing<A: Consumer + ?Sized, K: Consumer + ?Sized>(
+    data: &[u8],
+    all: &mut A,
+    kept: &mut K,
+    limit: Option<u64>,
+    progress: &mut dyn FnMut(u64, u64),
+    release: &mut dyn FnMut(u64),
+) -> Result<ParseOutcome, Rejected> {
     let total = data.len() as u64;
     let mut reader = Reader::new(data)
         .map_err(|e| Rejected { message: format!("failed to create trace reader: {e}"), error: e })?;
@@ -114,6 +127,7 @@ pub fn run<A: Consumer + ?Sized, K: Consumer + ?Sized>(
                 }
                 if out.events_read.is_multiple_of(PROGRESS_EVERY) {
                     progress(reader.bytes_read() as u64, total);
+                    release(reader.bytes_done() as u64);
                 }
             }
             Ok(None) => {
@@ -129,6 +143,7 @@ pub fn run<A: Consumer + ?Sized, K: Consumer + ?Sized>(
         }
     }
     progress(total, total);
+    release(total);
     if out.events_kept == 0 {
         let e = out.error.clone().unwrap_or(Error::NotATrace);
         return Err(Rejected { message: format!("failed to parse any useful part of the trace: {e}"), error: e });
@@ -180,18 +195,20 @@ impl Consumer for Ignore {
 }
 
 /// Runs one kind of kept consumer over `data`, made by `make` (again if the trace is damaged
-/// after its last Sync), and returns it with the outcome.
+/// after its last Sync), and returns it with the outcome. `release` is told as in
+/// [`run_releasing`].
 pub fn run_kept<C: Consumer>(
     data: &[u8],
     mut make: impl FnMut() -> C,
     progress: &mut dyn FnMut(u64, u64),
+    release: &mut dyn FnMut(u64),
 ) -> Result<(C, ParseOutcome), Rejected> {
     let mut c = make();
-    let outcome = run(data, &mut Ignore, &mut c, None, progress)?;
+    let outcome = run_releasing(data, &mut Ignore, &mut c, None, progress, release)?;
     if !outcome.needs_rerun(None) {
         return Ok((c, outcome));
     }
     let mut c = make();
-    let outcome = run(data, &mut Ignore, &mut c, Some(outcome.events_kept), progress)?;
+    let outcome = run_releasing(data, &mut Ignore, &mut c, Some(outcome.events_kept), progress, release)?;
     Ok((c, outcome))
 }

@@ -66,7 +66,7 @@ pub fn profile(data: &[u8], a: &Analysis, kind: &str, scope: &str) -> Result<Pro
     } else {
         return Err(QueryError(format!("unknown profile scope {scope:?}: want \"\", group:NAME or region:TYPE")));
     }
-    let (p, _) = driver::run_kept(data, || ScopedProfile::new(kind, intervals.clone()), &mut |_, _| {})
+    let (p, _) = driver::run_kept(data, || ScopedProfile::new(kind, intervals.clone()), &mut |_, _| {}, &mut |_| {})
         .map_err(|e| QueryError(e.to_string()))?;
     Ok(p.profile())
 }

@@ -25,7 +25,7 @@ fn written_profiles_have_go_totals() {
         let data = std::fs::read(&trace).unwrap();
         let oracle: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(format!("{}.oracle.json", trace.display())).unwrap()).unwrap();
-        let (profiles, _) = driver::run_kept(&data, BlockingProfiles::new, &mut |_, _| {}).unwrap();
+        let (profiles, _) = driver::run_kept(&data, BlockingProfiles::new, &mut |_, _| {}, &mut |_| {}).unwrap();
         let profiles = profiles.finish();
         for kind in ProfileKind::ALL {
             let p = profiles.profile(kind);

@@ -2,6 +2,7 @@
 
 mod bench;
 mod dump;
+mod input;
 mod pprof;
 mod summary;
 mod tables;
@@ -73,15 +74,16 @@ fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             anyhow::bail!("unknown option {f} for {cmd}");
         }
     }
-    let data = std::fs::read(file).map_err(|e| anyhow::anyhow!("reading {file}: {e}"))?;
+    let input = input::TraceBytes::open(file).map_err(|e| anyhow::anyhow!("reading {file}: {e}"))?;
+    let data = input.bytes();
     match cmd.as_str() {
-        "analyze" => summary::analyze(file, &data, flags.contains(&"--json"), range),
-        "dump" => dump::dump(&data),
-        "bench" => bench::bench(&data),
+        "analyze" => summary::analyze(file, &input, flags.contains(&"--json"), range),
+        "dump" => dump::dump(data),
+        "bench" => bench::bench(data),
         "pprof" => {
             let kind = kind.ok_or_else(|| anyhow::anyhow!("pprof needs --kind net|sync|syscall|sched"))?;
             let out = out.ok_or_else(|| anyhow::anyhow!("pprof needs -o OUT.pb.gz"))?;
-            pprof::pprof(&data, &kind, &out)
+            pprof::pprof(&input, &kind, &out)
         }
         _ => {
             eprintln!("{USAGE}");

@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use gotrace_analysis::pprof::{BlockingProfiles, ProfileKind};
 use gotrace_analysis::{driver, pprof_proto};
 
-pub fn pprof(data: &[u8], kind: &str, out: &str) -> anyhow::Result<ExitCode> {
+use crate::input::TraceBytes;
+
+pub fn pprof(input: &TraceBytes, kind: &str, out: &str) -> anyhow::Result<ExitCode> {
     let Some(kind) = ProfileKind::parse(kind) else {
         anyhow::bail!("unknown profile kind {kind:?}: want net, sync, syscall or sched");
     };
-    let (profiles, outcome) = match driver::run_kept(data, BlockingProfiles::new, &mut |_, _| {}) {
+    let (profiles, outcome) = match driver::run_kept(input.bytes(), BlockingProfiles::new, &mut |_, _| {}, &mut |o| input.release_before(o)) {
         Ok(o) => o,
         Err(rejected) => {
             eprintln!("gotrace: {rejected}");

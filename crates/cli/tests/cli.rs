@@ -70,3 +70,35 @@ fn range_restricts_and_bad_ranges_are_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ends before it starts"));
 }
+
+/// A file is mapped (its pages let go as it is read), a pipe is read whole: both give the
+/// same document, for a trace of several generations and for a cut one (read twice).
+#[test]
+fn a_mapped_file_and_a_pipe_give_the_same_document() {
+    use std::io::Write;
+    use std::process::Stdio;
+    for name in ["generations.trace", "bad/truncated-gen.trace"] {
+        let path = fixture(name);
+        let mapped = gotrace(&["analyze", "--json", &path]);
+        assert_eq!(mapped.status.code(), Some(0), "{name}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gotrace"))
+            .args(["analyze", "--json", "/dev/stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+        let piped = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert_eq!(piped.status.code(), Some(0), "{name}");
+        let mut a: serde_json::Value = serde_json::from_slice(&mapped.stdout).unwrap();
+        let mut b: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
+        a["file"]["name"] = serde_json::Value::Null;
+        b["file"]["name"] = serde_json::Value::Null;
+        assert!(a == b, "{name}: the documents differ");
+        assert!(a["events"]["total"].as_u64().unwrap() > 0, "{name}");
+    }
+}

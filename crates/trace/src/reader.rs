@@ -38,6 +38,10 @@ pub struct Reader<'a> {
     spill_err: Option<Error>,
     spill_err_sync: bool,
     bytes_at_sync: usize,
+    /// Where the bytes the reader may still look at begin (see [`Reader::bytes_done`]), and
+    /// where the last generation read began to be read (for the spill path).
+    in_use_from: usize,
+    last_read_start: usize,
     /// A Go 1.11-1.21 trace, parsed whole by `new` (as Go's `NewReader`), converted lazily.
     v1: Option<Box<crate::v1::V1Reader>>,
 }
@@ -65,6 +69,8 @@ impl<'a> Reader<'a> {
             spill_err: None,
             spill_err_sync: false,
             bytes_at_sync: pos,
+            in_use_from: pos,
+            last_read_start: pos,
             v1,
         })
     }
@@ -90,6 +96,18 @@ impl<'a> Reader<'a> {
     /// Bytes of the trace consumed so far (for progress).
     pub fn bytes_read(&self) -> usize {
         self.pos
+    }
+
+    /// The reader will not look at the bytes before this offset again: the generation being
+    /// read begins at or after it (a Go 1.11–1.21 trace is parsed whole when the reader is
+    /// made, so none of its bytes is looked at again). Events refer to none of the bytes. A
+    /// caller that maps the file can let the pages before it go.
+    pub fn bytes_done(&self) -> usize {
+        if self.v1.is_some() {
+            self.data.len()
+        } else {
+            self.in_use_from
+        }
     }
 
     /// The next event, `Ok(None)` at the end. After an error, returns `Ok(None)`.
@@ -158,6 +176,7 @@ impl<'a> Reader<'a> {
             } else if let Some(e) = &self.read_gen_err {
                 return Err(e.clone());
             } else {
+                self.in_use_from = self.pos;
                 match read_generation(self.data, &mut self.pos, self.version) {
                     Ok(gen) => self.install_gen(gen)?,
                     Err(e) => {
@@ -258,6 +277,9 @@ impl<'a> Reader<'a> {
             self.done = true;
             return Ok(Some(self.sync_event(false)));
         }
+        // The generation's first batch (the spill) was read with the one before.
+        self.in_use_from = self.last_read_start;
+        self.last_read_start = self.pos;
         let r = read_generation_with_spill(self.data, &mut self.pos, self.spill.take(), self.version);
         self.spill = r.spill;
         self.spill_err = r.err;
@@ -294,5 +316,63 @@ impl Iterator for Reader<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.read_event().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::Reader;
+
+    /// The lowest offset of the trace any batch the reader holds starts at.
+    fn lowest_held(r: &Reader<'_>) -> usize {
+        let gen = r.gen.iter().flat_map(|g| g.batches.iter().flat_map(|(_, bs)| bs.iter()));
+        gen.chain(r.spill.iter().map(|s| &s.batch)).map(|b| b.offset).min().unwrap_or(usize::MAX)
+    }
+
+    fn traces(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                traces(&p, out);
+            } else if p.extension().is_some_and(|x| x == "trace") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// What `bytes_done` promises (callers let those bytes go): no batch the reader still
+    /// holds starts before it, at any event, on the project's fixtures and (if present) the
+    /// shared corpus, whose Go 1.22–1.25 traces take the spill path.
+    #[test]
+    fn bytes_done_is_never_past_a_held_batch() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        traces(&root.join("tests/traces"), &mut files);
+        traces(&root.join("../shared/traces"), &mut files);
+        assert!(files.len() >= 6, "fixture traces found: {files:?}");
+        let (mut checked, mut advanced) = (0, 0);
+        for f in &files {
+            let data = std::fs::read(f).unwrap();
+            let Ok(mut r) = Reader::new(&data) else { continue };
+            let mut last = 0;
+            loop {
+                let done = r.bytes_done();
+                assert!(done <= lowest_held(&r), "{}: bytes_done {done} past a held batch", f.display());
+                assert!(done >= last, "{}: bytes_done went back", f.display());
+                last = done;
+                match r.read_event() {
+                    Ok(Some(_)) => checked += 1,
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            if r.v1.is_none() && r.syncs > 2 {
+                advanced += usize::from(last > 64);
+            }
+        }
+        assert!(checked > 0);
+        assert!(advanced > 0, "no trace of several generations let bytes go");
     }
 }
