@@ -11,7 +11,10 @@ const traces = fs.readdirSync(fixtures).filter((f) => f.endsWith('.trace')).map(
 const bad = fs.readdirSync(path.join(fixtures, 'bad')).filter((f) => f.endsWith('.trace')).map((f) => path.join(fixtures, 'bad', f));
 
 let server, b;
-before(async () => { server = await serve(); b = await browser(); });
+before(async () => {
+  server = await serve(undefined, Object.fromEntries(traces.map((f) => [path.basename(f), f])));
+  b = await browser();
+});
 after(async () => { await b.close(); await server.close(); });
 
 test('the sample trace opens by default and the overview shows its numbers', async () => {
@@ -60,6 +63,13 @@ test('window.gotrace.load returns exactly the CLI document, from every kind of s
       // The file name is the only field that depends on how the bytes were given.
       got.file.name = want.file.name;
       assert.deepEqual(got, want, `${path.basename(file)} as ${kind}`);
+    }
+    // A URL: served with its length, without one, and compressed (a length that is not the
+    // trace's).
+    for (const how of ['files', 'chunked', 'gzip']) {
+      const url = `${server.url}${how}/${encodeURIComponent(path.basename(file))}`;
+      const got = await page.evaluate((url) => window.gotrace.load(url), url);
+      assert.deepEqual(got, want, `${path.basename(file)} from /${how}/`);
     }
   }
   assert.deepEqual(problems, []);

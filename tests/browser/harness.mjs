@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -15,18 +16,27 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
   '.trace': 'application/octet-stream', '.json': 'application/json' };
 
 /** Serves `dir` on 127.0.0.1 (a free port); resolves with {url, close}. Also serves extra
- * files under /files/ from `extra` (name -> absolute path). */
+ * files from `extra` (name -> absolute path): under /files/ with their length, under
+ * /chunked/ without one, under /gzip/ compressed (the length is the compressed size). */
 export function serve(dir = dist, extra = {}) {
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
+    const how = ['files', 'chunked', 'gzip'].find((w) => u.pathname.startsWith(`/${w}/`));
     let file;
-    if (u.pathname.startsWith('/files/')) file = extra[decodeURIComponent(u.pathname.slice(7))];
+    if (how) file = extra[decodeURIComponent(u.pathname.slice(how.length + 2))];
     else file = path.join(dir, decodeURIComponent(u.pathname === '/' ? '/index.html' : u.pathname));
     if (!file || !file.startsWith(dir) && !Object.values(extra).includes(file) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404); res.end('not found'); return;
     }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream',
-      'content-length': fs.statSync(file).size, 'access-control-allow-origin': '*' });
+    const headers = { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*' };
+    if (how === 'gzip') {
+      const body = zlib.gzipSync(fs.readFileSync(file));
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': body.length });
+      res.end(body);
+      return;
+    }
+    if (how !== 'chunked') headers['content-length'] = fs.statSync(file).size;
+    res.writeHead(200, headers);
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {

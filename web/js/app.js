@@ -71,21 +71,32 @@ GT.app = {
       }
       if (!resp.ok) throw new Error(`fetching ${url.href}: HTTP ${resp.status} ${resp.statusText}`);
       const total = Number(resp.headers.get('content-length')) || 0;
-      const chunks = [];
+      // Each chunk is copied where it belongs as it comes: one copy of a big trace at the end
+      // would block the page for tens of ms. Without a length (or a wrong one: a compressed
+      // response gives the compressed size), the chunks are joined at the end.
+      let whole = total ? new Uint8Array(total) : null;
+      let chunks = [];
       let read = 0;
       const reader = resp.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        chunks.push(value);
+        if (whole && read + value.length <= whole.length) {
+          whole.set(value, read);
+        } else {
+          if (whole) { chunks = [whole.subarray(0, read)]; whole = null; }
+          chunks.push(value);
+        }
         read += value.length;
-        if (onProgress) onProgress(read, total || read);
+        if (onProgress) onProgress(read, Math.max(total, read));
       }
-      const all = new Uint8Array(read);
-      let off = 0;
-      for (const c of chunks) { all.set(c, off); off += c.length; }
+      if (!whole) {
+        whole = new Uint8Array(read);
+        let off = 0;
+        for (const c of chunks) { whole.set(c, off); off += c.length; }
+      }
       const name = decodeURIComponent(url.pathname.split('/').pop() || 'trace');
-      return { buffer: all.buffer, name };
+      return { buffer: read === whole.length ? whole.buffer : whole.slice(0, read).buffer, name };
     }
     throw new Error('unsupported source: give a File, Blob, ArrayBuffer, Uint8Array or URL');
   },
