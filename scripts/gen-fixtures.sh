@@ -35,7 +35,7 @@ echo "== building the oracle ($shared/oracle/build.sh)"
 bash "$shared/oracle/build.sh" "$bin/traceoracle" 2>&1 | sed 's/^/  /'
 [ -x "$bin/traceoracle" ] || { echo "gen-fixtures.sh: oracle build failed" >&2; exit 1; }
 
-programs=(sample blocking annotations gc generations regionspan)
+programs=(sample blocking annotations gc generations regionspan cpuprofile)
 echo "== building tests/programs: ${programs[*]}"
 for p in "${programs[@]}"; do
   (cd tests/programs && go build -trimpath -o "$bin/$p" "./$p")

@@ -10,7 +10,8 @@ import zlib from 'node:zlib';
 import { serve, browser, open, dropFile, waitLoaded, screenshot, cliJson, root } from './harness.mjs';
 
 const blocking = path.join(root, 'tests/traces/blocking.trace');
-const cpuTrace = process.env.GOTRACE_CPU_TRACE || '/work/shared/traces/go1.26/cpuprofile.trace';
+// A project fixture: tests/programs/cpuprofile traces with the CPU profiler on.
+const cpuTrace = process.env.GOTRACE_CPU_TRACE || path.join(root, 'tests/traces/cpuprofile.trace');
 const KINDS = ['net', 'sync', 'syscall', 'sched'];
 const ROW = 18; // the flame graph's row height (CSS px)
 
@@ -325,29 +326,23 @@ test('an empty profile says there are no samples, a failed one says why', async 
   await page.close();
 });
 
-test('CPU samples: a clear message without them, the samples as a flame graph with them', async (t) => {
+test('CPU samples: a clear message without them, the samples as a flame graph with them', async () => {
   const { page, problems } = await pageWith(blocking);
   await page.evaluate(() => GT.app.navigate({ page: 'cpu' }));
   await page.waitForSelector('.cpu-view[data-ready]');
   assert.match(await page.$eval('.cpu-view', (v) => v.textContent), /no CPU profile samples.*pprof\.StartCPUProfile/s);
-  if (!fs.existsSync(cpuTrace)) {
-    t.skip(`no ${cpuTrace}`);
-    await page.close();
-    return;
-  }
   await dropFile(page, cpuTrace);
   await waitLoaded(page, path.basename(cpuTrace));
   await page.waitForFunction(() => document.querySelector('.cpu-view[data-ready]') && document.querySelector('.flame-canvas'));
-  const oracle = fs.existsSync(`${cpuTrace}.oracle.json`) ? JSON.parse(fs.readFileSync(`${cpuTrace}.oracle.json`, 'utf8')) : null;
+  const oracle = JSON.parse(fs.readFileSync(`${cpuTrace}.oracle.json`, 'utf8'));
   const samples = await page.evaluate(() => GT.app.trace.overview.events.by_kind.StackSample);
   const got = await readPage(page);
   assert.equal(got.facts.Samples, samples);
   assert.equal(got.facts['CPU time (about)'], samples * 10e6);
-  if (oracle) {
-    assert.equal(got.facts.Samples, oracle.stack_samples.count);
-    for (const leaf of oracle.stack_samples.top_leaf_functions) {
-      assert.equal(got.rows.find((r) => r.func === leaf.name).flat, leaf.count, leaf.name);
-    }
+  assert.ok(oracle.stack_samples.count > 0, 'the fixture has CPU samples');
+  assert.equal(got.facts.Samples, oracle.stack_samples.count);
+  for (const leaf of oracle.stack_samples.top_leaf_functions) {
+    assert.equal(got.rows.find((r) => r.func === leaf.name).flat, leaf.count, leaf.name);
   }
   assert.equal(got.rows.reduce((s, r) => s + r.flat, 0), samples, 'every sample has a leaf');
   const runs = await canvasRuns(page, 1);
