@@ -41,6 +41,7 @@ const methods = {
   timelineLod: (lanes, start, end, width) => session.timelineLod(lanes, start, end, width),
   timelineCounters: (start, end, width) => session.timelineCounters(start, end, width),
   timelineSpanAt: (lane, t, slack) => session.timelineSpanAt(lane, t, slack),
+  timelineSampleAt: (lane, t, slack) => session.timelineSampleAt(lane, t, slack),
   timelineSpan: (lane, index) => session.timelineSpan(lane, index),
   timelineSelect: (lanes, start, end) => session.timelineSelect(lanes, start, end),
   timelineFind: (query, limit) => session.timelineFind(query, limit),

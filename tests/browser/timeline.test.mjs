@@ -141,6 +141,51 @@ test('keys zoom and pan; a clicked span has the goroutine and duration of the ev
   await page.close();
 });
 
+test('CPU samples are marked on the lane of their goroutine; a click on a mark shows the sample', async () => {
+  const file = path.join(root, 'tests/traces/cpuprofile.trace');
+  const { page, problems } = await open(b.ctx, server.url);
+  await openTimeline(page, file);
+  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
+  const box = await page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top }; });
+  // The marks' pixels (#1b1b1b) below the Goroutines header.
+  const hit = await page.evaluate(() => {
+    const tl = GT.views.timeline.state();
+    const section = tl.layout.rows.find((r) => r.type === 'section' && r.title === 'Goroutines');
+    const { LABEL_W, AXIS_H } = GT.timeline.geometry;
+    const c = tl.canvas;
+    const img = tl.ctx.getImageData(0, 0, c.width, c.height).data;
+    const y0 = Math.round((AXIS_H + section.y + section.h - tl.scrollTop) * tl.dpr);
+    let marks = 0, first = null;
+    for (let y = y0; y < c.height; y++) {
+      for (let x = Math.round((LABEL_W + 1) * tl.dpr); x < c.width; x++) {
+        const i = 4 * (y * c.width + x);
+        if (img[i] === 0x1b && img[i + 1] === 0x1b && img[i + 2] === 0x1b) {
+          marks++;
+          if (!first) first = { x: x / tl.dpr + 0.5, y: y / tl.dpr + 0.5, lane: tl.layout.rows[tl.layout.rowAt(y / tl.dpr + 0.5 - AXIS_H + tl.scrollTop)] };
+        }
+      }
+    }
+    return { marks, first };
+  });
+  assert.ok(hit.marks > 0 && hit.first, 'sample marks are drawn on goroutine lanes');
+  assert.equal(hit.first.lane.type, 'lane');
+  // Two pixels into the mark (its first pixel row is the lane's first).
+  await page.mouse.click(box.x + hit.first.x + 0.5, box.y + hit.first.y + 2);
+  await page.waitForFunction(() => document.querySelector('.tl-details').dataset.kind === 'sample');
+  const d = await page.$eval('.tl-details', (e) => ({ ...e.dataset, text: e.textContent }));
+  assert.equal(`G${d.goroutine}`, hit.first.lane.label, 'the sample is of the clicked lane');
+  // The dump has that sample: same goroutine, same time.
+  const dump = execFileSync(path.join(root, 'target/release/gotrace'), ['dump', file]).toString();
+  assert.ok(dump.includes(`G=${d.goroutine} StackSample Time=${d.startNs}`), `a StackSample of G${d.goroutine} at ${d.startNs}`);
+  assert.match(d.text, /CPU sample[\s\S]*Stack[\s\S]*main\.(spin|hash|sortLoop)/);
+  await screenshot(page, 'timeline-cpu-sample');
+  // Lower in the same lane, a click picks the span, not the sample.
+  await page.mouse.click(box.x + hit.first.x, box.y + hit.first.y + hit.first.lane.h * 0.6);
+  await page.waitForFunction(() => document.querySelector('.tl-details').dataset.kind === 'goroutine');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('setView, the URL hash, g=ID, search, help and frame stats', async () => {
   const { page, problems } = await open(b.ctx, server.url);
   await openTimeline(page, fixture);

@@ -136,13 +136,28 @@ pub struct Timeline {
     pub stacks: Stacks,
     pub heap_live: Series,
     pub heap_goal: Series,
+    /// In time order.
     pub samples: Vec<Sample>,
+    /// Indices into `samples`, by goroutine ordinal then time: goroutine ordinal `i`'s are
+    /// `goroutine_samples[sample_offsets[i]..sample_offsets[i + 1]]`.
+    pub goroutine_samples: Vec<u32>,
+    pub sample_offsets: Vec<u32>,
 }
 
 impl Timeline {
     /// The lane of goroutine ordinal `i`.
     pub fn goroutine_lane(&self, ordinal: u32) -> Option<&Lane> {
         self.lanes.get(self.goroutine_base + ordinal as usize)
+    }
+
+    /// The CPU samples taken while goroutine ordinal `i` ran (indices into `samples`, in time
+    /// order).
+    pub fn samples_of(&self, ordinal: u32) -> &[u32] {
+        let i = ordinal as usize;
+        match (self.sample_offsets.get(i), self.sample_offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.goroutine_samples[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// The goroutine lanes.
@@ -155,7 +170,7 @@ impl Timeline {
         let spans: usize = self.lanes.iter().map(|l| l.spans.bytes() + std::mem::size_of::<Lane>()).sum();
         let stacks: usize = self.stacks.stacks.iter().map(|s| s.len() * 4 + 16).sum::<usize>() + self.stacks.frames.len() * 12;
         let strings: usize = self.strings.list.iter().map(|s| s.len() * 2 + 48).sum();
-        let series = (self.heap_live.times.len() + self.heap_goal.times.len()) * 16 + self.samples.len() * 16;
+        let series = (self.heap_live.times.len() + self.heap_goal.times.len()) * 16 + self.samples.len() * 20 + self.sample_offsets.len() * 4;
         spans + stacks + strings + series
     }
 

@@ -176,3 +176,54 @@ fn selection_totals_equal_exact_overlap() {
         }
     }
 }
+
+/// CPU sample marks: on every goroutine lane, for random windows and widths, the marks count
+/// exactly the lane's samples in the window, at most one mark per cell, in time order, each
+/// naming a sample of that goroutine at the mark's time; every sample of the trace that ran
+/// on a goroutine is on that goroutine's lane; a click at a mark finds its sample.
+#[test]
+fn sample_marks_count_each_goroutine_s_samples() {
+    let mut with_samples = 0;
+    let mut rng = Rng(0x5eed_cafe);
+    for (name, tl) in fixtures() {
+        let n = tl.goroutines().len() as u32;
+        let on_goroutines: usize = (0..n).map(|g| tl.samples_of(g).len()).sum();
+        assert_eq!(on_goroutines, tl.samples.iter().filter(|s| s.goroutine > 0).count(), "{name}");
+        if tl.samples.is_empty() {
+            continue;
+        }
+        with_samples += 1;
+        let lanes: Vec<u32> = (0..n).map(|g| tl.goroutine_base as u32 + g).collect();
+        for round in 0..40 {
+            let (t0, t1) = if round == 0 { (tl.start, tl.end + 1) } else {
+                let a = rng.range(tl.start - 1000, tl.end);
+                (a, rng.range(a + 1, tl.end + 1000))
+            };
+            let width = [1, 3, 50, 800, 5000][round % 5];
+            let rows = lod::lanes(&tl, &lanes, t0, t1, width);
+            assert_eq!(rows.mark_offsets.len(), lanes.len() + 1);
+            for (k, &lane) in lanes.iter().enumerate() {
+                let g = lane - tl.goroutine_base as u32;
+                let want = tl.samples_of(g).iter().filter(|&&s| (t0..t1).contains(&tl.samples[s as usize].time)).count();
+                let (a, b) = (rows.mark_offsets[k] as usize, rows.mark_offsets[k + 1] as usize);
+                let got: u32 = rows.mark_count[a..b].iter().sum();
+                assert_eq!(got as usize, want, "{name}: lane {lane}, [{t0}, {t1}) in {width}");
+                assert!(b - a <= width as usize, "{name}: more marks than cells");
+                for i in a..b {
+                    let s = tl.samples[rows.mark_sample[i] as usize];
+                    assert_eq!(s.goroutine, g + 1, "{name}: a mark names another goroutine's sample");
+                    assert_eq!(s.time as f64, rows.mark_time[i]);
+                    assert!(i == a || rows.mark_time[i - 1] < rows.mark_time[i], "{name}: marks out of order");
+                    if round == 0 {
+                        let found = tl.sample_at(lane, s.time, 0).expect("a sample at its mark");
+                        assert_eq!(tl.samples[found as usize].time, s.time);
+                        let d = tl.sample_details(found).unwrap();
+                        assert_eq!(d.goroutine.map(|r| r.lane), Some(lane));
+                        assert!(!d.stack.is_empty(), "{name}: a CPU sample has a stack");
+                    }
+                }
+            }
+        }
+    }
+    assert!(with_samples > 0, "no fixture has CPU samples (tests/traces/cpuprofile.trace)");
+}

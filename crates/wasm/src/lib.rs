@@ -134,7 +134,9 @@ impl Session {
     }
 
     /// Level-of-detail rows of `lanes` over `[start, end)` ns in `width` cells: typed-array
-    /// columns `offsets` (per lane), `start`, `end`, `ns`, `state`, `label`, `aux`, `exact`.
+    /// columns `offsets` (per lane), `start`, `end`, `ns`, `state`, `label`, `aux`, `exact`;
+    /// and the CPU sample marks of goroutine lanes: `markOffsets` (per lane), `markTime`,
+    /// `markCount`, `markSample`.
     #[wasm_bindgen(js_name = timelineLod)]
     pub fn timeline_lod(&self, lanes: &[u32], start: f64, end: f64, width: u32) -> Result<JsValue, JsValue> {
         let r = gotrace_analysis::timeline::lod::lanes(&self.analysis.timeline, lanes, start as i64, end as i64, width);
@@ -148,7 +150,22 @@ impl Session {
         set("label", &js_sys::Uint32Array::from(&r.label[..]))?;
         set("aux", &js_sys::Uint32Array::from(&r.aux[..]))?;
         set("exact", &js_sys::Uint8Array::from(&r.exact[..]))?;
+        set("markOffsets", &js_sys::Uint32Array::from(&r.mark_offsets[..]))?;
+        set("markTime", &js_sys::Float64Array::from(&r.mark_time[..]))?;
+        set("markCount", &js_sys::Uint32Array::from(&r.mark_count[..]))?;
+        set("markSample", &js_sys::Uint32Array::from(&r.mark_sample[..]))?;
         Ok(o.into())
+    }
+
+    /// The CPU sample of goroutine lane `lane` nearest to `t` ns (within `slack` ns): its
+    /// time, goroutine and stack; or null.
+    #[wasm_bindgen(js_name = timelineSampleAt)]
+    pub fn timeline_sample_at(&self, lane: u32, t: f64, slack: f64) -> Result<JsValue, JsValue> {
+        let tl = &self.analysis.timeline;
+        match tl.sample_at(lane, t as i64, slack as i64).and_then(|i| tl.sample_details(i)) {
+            Some(d) => to_js(&d),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// Counters over `[start, end)` in `width` cells: `goroutines` (4 per cell: running,

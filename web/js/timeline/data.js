@@ -67,6 +67,16 @@ GT.timeline.Data = class Data {
     }
   }
 
+  /** The cached CPU sample marks of `lane` (goroutine lanes): [from, to) indices into the
+   * rows' mark columns, or null. */
+  marksOf(lane) {
+    const c = this.lod;
+    if (!c) return null;
+    const k = c.lanes.get(lane);
+    if (k === undefined) return null;
+    return { from: c.rows.markOffsets[k], to: c.rows.markOffsets[k + 1], cols: c.rows };
+  }
+
   /** The cached rows of `lane`: [from, to) indices into the columns, or null. */
   rowsOf(lane) {
     const c = this.lod;

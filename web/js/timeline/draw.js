@@ -37,6 +37,10 @@ GT.timeline = GT.timeline || {};
   const HEADER_BG = rgb('#eef1f5');
   const GROUP_BG = rgb('#f6f7f9');
   const LANE_BG = rgb('#fafbfc');
+  // CPU samples: a dark tick over the top of a goroutine's lane (the share of its height
+  // that a click picks a sample in rather than a span).
+  const SAMPLE_MARK = rgb('#1b1b1b');
+  const MARK_SHARE = 0.4;
   const COUNTER = {
     goroutines: [rgb('#4a7fc1'), rgb('#f0a830'), rgb('#9b5fc0')],
     threads: [rgb('#6aa84f'), rgb('#9b5fc0')],
@@ -122,6 +126,20 @@ GT.timeline = GT.timeline || {};
     }
     const src = line.subarray(x0d, W);
     for (let y = y0; y < y1; y++) pixels.set(src, y * W + x0d);
+    const marks = tl.info.kind[row.lane] === 6 ? tl.data.marksOf(row.lane) : null;
+    if (marks && marks.to > marks.from) {
+      const k = (W - x0d) / tl.scale.span;
+      const vs = tl.scale.start, ve = tl.scale.end;
+      const yEnd = y0 + Math.max(2, Math.round((y1 - y0) * MARK_SHARE));
+      const wide = Math.max(2, Math.round(2 * tl.dpr));
+      for (let i = marks.from; i < marks.to; i++) {
+        const t = marks.cols.markTime[i];
+        if (t < vs || t >= ve) continue;
+        const a = Math.max(x0d, Math.floor(x0d + (t - vs) * k));
+        const b = Math.min(W, a + wide);
+        for (let y = y0; y < yEnd; y++) pixels.fill(SAMPLE_MARK, y * W + a, y * W + b);
+      }
+    }
   }
 
   /** Rasterises a counter as stacked columns. */
@@ -356,6 +374,6 @@ GT.timeline = GT.timeline || {};
     return inView;
   };
 
-  GT.timeline.geometry = { LABEL_W, AXIS_H };
-  GT.timeline.colors = { PALETTE, hexOf, groupColor: (i) => hexOf(groupColor(i)) };
+  GT.timeline.geometry = { LABEL_W, AXIS_H, MARK_SHARE };
+  GT.timeline.colors = { PALETTE, hexOf, groupColor: (i) => hexOf(groupColor(i)), SAMPLE: hexOf(SAMPLE_MARK) };
 })();

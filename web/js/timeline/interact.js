@@ -116,7 +116,9 @@ GT.timeline.interact = function interact(tl, actions) {
     if (p.y < AXIS_H || i < 0) return;
     const row = tl.layout.rows[i];
     if (row.type === 'section' || row.type === 'group') { actions.toggleRow(row); return; }
-    if (row.type === 'lane' && p.x >= LABEL_W) actions.clickSpan(row.lane, tl.scale.t(p.x - LABEL_W), 3 * tl.scale.nsPerPx);
+    if (row.type === 'lane' && p.x >= LABEL_W) {
+      actions.clickSpan(row.lane, tl.scale.t(p.x - LABEL_W), 3 * tl.scale.nsPerPx, (contentY(p.y) - row.y) / row.h);
+    }
     else if (row.type === 'lane') actions.clickLabel(row.lane);
   };
   const onPointer = (e) => {

@@ -20,6 +20,7 @@ GT.views = GT.views || {};
     ['drag', 'pan and scroll'],
     ['Shift+drag', 'select a box (or drag on the time axis): time by state and counts'],
     ['click', "a span's details; a header collapses or expands its lanes"],
+    ['click a tick', 'on the top of a goroutine lane: the CPU profile sample taken there, with its stack'],
     ['F', 'flow arrows (create, unblock, syscall return) on or off'],
     ['T', 'frame-time readout on or off'],
     ['0', 'the whole trace'],
@@ -77,6 +78,7 @@ GT.views = GT.views || {};
     const legend = h('div', { class: 'legend tl-legend' }, [
       ['running', P[6][0]], ['runnable', P[6][1]], ['waiting', P[6][2]], ['syscall', P[6][3]], ['GC assist', P[6][4]],
       ['GC worker', P[0][1]], ['GC', P[2][0]], ['stop-the-world', P[3][0]], ['thread with a P', P[1][0]],
+      ...(info.samples ? [['CPU sample (tick on top of a goroutine)', GT.timeline.colors.SAMPLE]] : []),
     ].map(([label, color]) => h('span', {}, h('i', { style: { background: color } }), label)),
     h('span', { class: 'muted' }, '· procs: a colour per start function; faded: mixed or partly idle pixels'));
     root.appendChild(h('div', { class: 'tl-toolbar' }, h('div', { class: 'tl-find' }, search, results), wholeBtn, flowsBtn, framesBtn, helpBtn, readout));
@@ -210,6 +212,25 @@ GT.views = GT.views || {};
       details.dataset.kind = d.kind;
     };
 
+    const showSample = (lane, d) => {
+      tl.selected = { lane, start: d.time, end: d.time };
+      requestDraw();
+      const g = d.goroutine;
+      const fact = (label, value) => h('tr', {}, h('th', {}, label), h('td', {}, value));
+      details.replaceChildren(
+        h('h3', {}, `CPU sample${g ? ` · Goroutine ${g.id}` : ''}`),
+        h('table', { class: 'tl-facts' }, h('tbody', {},
+          g ? fact('Goroutine', h('a', { href: `#page=timeline&g=${g.id}`, class: 'goroutine',
+            onclick: (e) => { e.preventDefault(); showGoroutine(g.id, false); } }, `G${g.id}`, g.name ? ` ${g.name}` : '')) : null,
+          fact('Time', at(tl, d.time)))),
+        h('h4', {}, 'Stack'), stackList(d.stack));
+      details.dataset.goroutine = g ? String(g.id) : '';
+      details.dataset.startNs = String(d.time);
+      details.dataset.durNs = '0';
+      details.dataset.state = 'sample';
+      details.dataset.kind = 'sample';
+    };
+
     const actions = {
       viewChanged: () => { requestDraw(); writeHash(); },
       redraw: requestDraw,
@@ -230,10 +251,17 @@ GT.views = GT.views || {};
         tl.box = null; tl.selected = null; help.hidden = true; requestDraw();
       },
       clickLabel: (lane) => { tl.selectedLane = lane; requestDraw(); },
-      clickSpan: (lane, t, slack) => {
-        ctx.client.call('timelineSpanAt', lane, t, slack).then(showDetails).catch((e) => {
+      // A click on the top of a goroutine lane picks the CPU sample drawn there, if any.
+      clickSpan: async (lane, t, slack, within) => {
+        try {
+          if (info.samples && info.kind[lane] === 6 && within < GT.timeline.geometry.MARK_SHARE) {
+            const sample = await ctx.client.call('timelineSampleAt', lane, t, slack);
+            if (sample) { showSample(lane, sample); return; }
+          }
+          showDetails(await ctx.client.call('timelineSpanAt', lane, t, slack));
+        } catch (e) {
           details.replaceChildren(h('p', { class: 'error' }, e.message));
-        });
+        }
       },
       boxSelected: (b) => {
         const t0 = Math.min(b.t0, b.t1), t1 = Math.max(b.t0, b.t1);

@@ -395,6 +395,7 @@ impl TimelineBuilder {
             l.spans.shrink();
         }
         self.samples.sort_by_key(|s| s.time);
+        let (goroutine_samples, sample_offsets) = by_goroutine(&self.samples, lanes.len() - goroutine_base);
         self.stacks.finish();
         Timeline {
             start,
@@ -406,8 +407,34 @@ impl TimelineBuilder {
             heap_live: self.heap_live,
             heap_goal: self.heap_goal,
             samples: self.samples,
+            goroutine_samples,
+            sample_offsets,
         }
     }
+}
+
+/// The samples (in time order) of each of `n` goroutines: their indices by goroutine then
+/// time, and where each goroutine's begin (samples on no goroutine are left out).
+fn by_goroutine(samples: &[Sample], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut offsets = vec![0u32; n + 1];
+    for s in samples {
+        if s.goroutine > 0 && (s.goroutine as usize) <= n {
+            offsets[s.goroutine as usize] += 1;
+        }
+    }
+    for i in 1..=n {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut next = offsets.clone();
+    let mut index = vec![0u32; offsets[n] as usize];
+    for (i, s) in samples.iter().enumerate() {
+        if s.goroutine > 0 && (s.goroutine as usize) <= n {
+            let slot = &mut next[s.goroutine as usize - 1];
+            index[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+    }
+    (index, offsets)
 }
 
 impl Consumer for TimelineBuilder {

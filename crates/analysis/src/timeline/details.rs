@@ -66,6 +66,18 @@ pub struct SpanDetails {
     pub next: Option<Neighbour>,
 }
 
+/// One CPU profile sample, for the details panel.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SampleDetails {
+    /// Index in the timeline's samples.
+    pub index: u32,
+    pub time: i64,
+    /// The goroutine that was running (none for a sample taken outside any).
+    pub goroutine: Option<GoroutineRef>,
+    /// Leaf first.
+    pub stack: Vec<FrameText>,
+}
+
 /// Flows out of one span listed at most.
 const MAX_FLOWS: usize = 50;
 
@@ -106,6 +118,27 @@ impl Timeline {
             }
         }
         (dist(&best.1) <= slack).then_some(best)
+    }
+
+    /// The CPU sample of goroutine lane `lane` nearest to `t`, within `slack` ns.
+    pub fn sample_at(&self, lane: u32, t: i64, slack: i64) -> Option<u32> {
+        let ordinal = (lane as usize).checked_sub(self.goroutine_base)?;
+        let of = self.samples_of(u32::try_from(ordinal).ok()?);
+        let time = |s: u32| self.samples[s as usize].time;
+        let i = of.partition_point(|&s| time(s) < t);
+        let near = [i.checked_sub(1), Some(i)].into_iter().flatten().filter_map(|k| of.get(k).copied());
+        near.min_by_key(|&s| (time(s) - t).abs()).filter(|&s| (time(s) - t).abs() <= slack)
+    }
+
+    /// The details of CPU sample `index`.
+    pub fn sample_details(&self, index: u32) -> Option<SampleDetails> {
+        let s = self.samples.get(index as usize)?;
+        Some(SampleDetails {
+            index,
+            time: s.time,
+            goroutine: s.goroutine.checked_sub(1).and_then(|g| self.goroutine_ref(g)),
+            stack: self.stack_text(s.stack),
+        })
     }
 
     /// The details of span `index` of `lane`.

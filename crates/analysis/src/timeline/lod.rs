@@ -25,6 +25,13 @@ pub struct LodRows {
     pub aux: Vec<u32>,
     /// 1 for a span as it is, 0 for a merged cell.
     pub exact: Vec<u8>,
+    /// CPU samples on goroutine lanes, at most one mark per cell: lane `k`'s marks are
+    /// `mark_offsets[k]..mark_offsets[k + 1]`; a mark is at its first sample's time, counts
+    /// the samples of its cell and names the first (an index into the timeline's samples).
+    pub mark_offsets: Vec<u32>,
+    pub mark_time: Vec<f64>,
+    pub mark_count: Vec<u32>,
+    pub mark_sample: Vec<u32>,
 }
 
 impl LodRows {
@@ -49,14 +56,41 @@ impl LodRows {
 
 /// The rows of `lanes` (lane indices) over `[t0, t1)` cut into `width` cells.
 pub fn lanes(tl: &Timeline, lanes: &[u32], t0: i64, t1: i64, width: u32) -> LodRows {
-    let mut out = LodRows { offsets: vec![0], ..Default::default() };
+    let mut out = LodRows { offsets: vec![0], mark_offsets: vec![0], ..Default::default() };
     for &l in lanes {
         if let Some(lane) = tl.lanes.get(l as usize) {
             lane_rows(&lane.spans, t0, t1, width, &mut out);
+            if lane.kind == LaneKind::Goroutine {
+                let ordinal = (l as usize - tl.goroutine_base) as u32;
+                sample_marks(tl, tl.samples_of(ordinal), t0, t1, width, &mut out);
+            }
         }
         out.offsets.push(out.len() as u32);
+        out.mark_offsets.push(out.mark_time.len() as u32);
     }
     out
+}
+
+/// Appends the marks of one goroutine's samples (`of`: indices into the timeline's samples, in
+/// time order): at most one per cell, so the cost is per cell when samples are dense.
+fn sample_marks(tl: &Timeline, of: &[u32], t0: i64, t1: i64, width: u32, out: &mut LodRows) {
+    if t1 <= t0 || width == 0 || of.is_empty() {
+        return;
+    }
+    let time = |i: usize| tl.samples[of[i] as usize].time;
+    let px = (t1 - t0) as f64 / f64::from(width);
+    let first = of.partition_point(|&s| tl.samples[s as usize].time < t0);
+    let mut i = first;
+    while i < of.len() && time(i) < t1 {
+        // The end of the sample's cell, and the first sample past it.
+        let c = ((time(i) - t0) as f64 / px).floor();
+        let e = ((t0 as f64 + (c + 1.0) * px).ceil() as i64).max(time(i) + 1).min(t1);
+        let next = i + of[i..].partition_point(|&s| tl.samples[s as usize].time < e);
+        out.mark_time.push(time(i) as f64);
+        out.mark_count.push((next - i) as u32);
+        out.mark_sample.push(of[i]);
+        i = next;
+    }
 }
 
 /// Appends one lane's rows.
