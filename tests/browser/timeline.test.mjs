@@ -186,6 +186,51 @@ test('CPU samples are marked on the lane of their goroutine; a click on a mark s
   await page.close();
 });
 
+test('each proc that swept has a sweep lane; a sweep is drawn and clicked like a span', async () => {
+  const file = path.join(root, 'tests/traces/gc.trace');
+  const { page, problems } = await open(b.ctx, server.url);
+  await openTimeline(page, file);
+  const box = await page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top }; });
+  // The longest sweep, straight from the worker at a fine resolution; then a view around it.
+  const target = await page.evaluate(async () => {
+    const tl = GT.views.timeline.state();
+    const row = tl.layout.rows.find((r) => r.type === 'lane' && tl.info.kind[r.lane] === GT.timeline.KIND.sweep);
+    if (!row) return null;
+    const rows = await GT.app.client.call('timelineLod', Uint32Array.of(row.lane), tl.info.start, tl.info.end, 1e6);
+    let best = null;
+    for (let r = 0; r < rows.start.length; r++) {
+      if (rows.exact[r] && (!best || rows.ns[r] > best.ns)) best = { ns: rows.ns[r], start: rows.start[r], end: rows.end[r] };
+    }
+    return { label: row.label, lane: row.lane, ...best };
+  });
+  assert.ok(target && target.ns > 0, 'gc.trace has a sweep lane with a sweep');
+  assert.match(target.label, /^Sweep · Proc \d+$/);
+  await page.evaluate((t) => window.gotrace.setView(t.start - t.ns, t.end + t.ns), target);
+  await page.waitForTimeout(50);
+  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
+  await page.waitForTimeout(100);
+  // The sweep's colour (#b8a038) in its lane, right of its middle (its label is on the left).
+  const at = await page.evaluate((lane) => {
+    const tl = GT.views.timeline.state();
+    const row = tl.layout.rows.find((r) => r.lane === lane);
+    const { LABEL_W, AXIS_H } = GT.timeline.geometry;
+    const y = AXIS_H + row.y - tl.scrollTop + row.h / 2;
+    const x = LABEL_W + tl.scale.width * 0.62;
+    const px = tl.ctx.getImageData(Math.round(x * tl.dpr), Math.round(y * tl.dpr), 1, 1).data;
+    return { x, y, rgb: [px[0], px[1], px[2]] };
+  }, target.lane);
+  assert.deepEqual(at.rgb, [0xb8, 0xa0, 0x38], 'the sweep is drawn in its colour');
+  await page.mouse.click(box.x + at.x, box.y + at.y);
+  await page.waitForFunction(() => document.querySelector('.tl-details').dataset.kind === 'sweep');
+  const d = await page.$eval('.tl-details', (e) => ({ ...e.dataset, text: e.textContent }));
+  assert.equal(Number(d.startNs), target.start);
+  assert.equal(Number(d.durNs), target.ns);
+  assert.match(d.text, /GC incremental sweep[\s\S]*Start stack[\s\S]*runtime\./);
+  await screenshot(page, 'timeline-sweep');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('setView, the URL hash, g=ID, search, help and frame stats', async () => {
   const { page, problems } = await open(b.ctx, server.url);
   await openTimeline(page, fixture);

@@ -14,6 +14,7 @@
 //! | Task | task (overlapping tasks in rows) | type (string) | task id |
 //! | Region | region (one lane per goroutine and depth) | type (string) | |
 //! | Goroutine | [`go`] running, runnable, waiting, syscall, GC assist | stack at the span's start + 1 | waiting: reason (string); runnable: the flow's source goroutine ordinal + 1 |
+//! | Sweep | GC incremental sweep (one lane per proc that swept; id: the P) | stack at the start + 1 | stack at the end + 1 |
 //!
 //! Goroutine lanes come last, in order of first appearance: goroutine ordinal `i` is lane
 //! `goroutine_base + i`. Level-of-detail queries are in [`lod`], details and selections in
@@ -70,11 +71,12 @@ pub enum LaneKind {
     Task = 4,
     Region = 5,
     Goroutine = 6,
+    Sweep = 7,
 }
 
 impl LaneKind {
     pub fn as_str(self) -> &'static str {
-        ["proc", "thread", "gc", "stw", "task", "region", "goroutine"][self as usize]
+        ["proc", "thread", "gc", "stw", "task", "region", "goroutine", "sweep"][self as usize]
     }
 
     /// The names of the lane's states.
@@ -87,6 +89,7 @@ impl LaneKind {
             LaneKind::Stw => &["stop-the-world"],
             LaneKind::Task => &["task"],
             LaneKind::Region => &["region"],
+            LaneKind::Sweep => &["GC incremental sweep"],
         }
     }
 }
@@ -187,7 +190,16 @@ impl Timeline {
             last: Vec::with_capacity(self.lanes.len()),
             spans: Vec::with_capacity(self.lanes.len()),
             strings: self.strings.list.clone(),
-            state_names: [LaneKind::Proc, LaneKind::Thread, LaneKind::Gc, LaneKind::Stw, LaneKind::Task, LaneKind::Region, LaneKind::Goroutine]
+            state_names: [
+                LaneKind::Proc,
+                LaneKind::Thread,
+                LaneKind::Gc,
+                LaneKind::Stw,
+                LaneKind::Task,
+                LaneKind::Region,
+                LaneKind::Goroutine,
+                LaneKind::Sweep,
+            ]
                 .iter()
                 .map(|k| k.state_names().to_vec())
                 .collect(),

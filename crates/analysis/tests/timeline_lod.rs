@@ -227,3 +227,59 @@ fn sample_marks_count_each_goroutine_s_samples() {
     }
     assert!(with_samples > 0, "no fixture has CPU samples (tests/traces/cpuprofile.trace)");
 }
+
+/// Sweep lanes: per proc, the "GC incremental sweep" ranges of the events (as `go tool trace`
+/// draws them on the proc), each span from its begin to its end (the trace's end if never
+/// ended), with the stacks of both.
+#[test]
+fn sweep_lanes_are_the_procs_sweep_ranges() {
+    use gotrace::{EventKind, Reader};
+    use gotrace_analysis::timeline::LaneKind;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/traces");
+    let (mut swept, mut with_stack) = (0, 0);
+    for (name, tl) in fixtures() {
+        let data = std::fs::read(format!("{dir}/{}", std::path::Path::new(&name).file_name().unwrap().to_str().unwrap())).unwrap();
+        let mut want: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
+        let mut open: std::collections::BTreeMap<i64, i64> = Default::default();
+        for ev in Reader::new(&data).unwrap() {
+            let ev = ev.unwrap();
+            let Some(r) = ev.range() else { continue };
+            let Some(p) = r.scope.as_proc().filter(|_| r.name == "GC incremental sweep") else { continue };
+            match ev.kind() {
+                EventKind::RangeBegin => {
+                    open.insert(p.0, ev.time());
+                }
+                EventKind::RangeActive => {
+                    open.entry(p.0).or_insert(ev.time());
+                }
+                _ => {
+                    let start = open.remove(&p.0).expect("a sweep ends after it begins");
+                    want.entry(p.0).or_default().push((start, ev.time()));
+                }
+            }
+        }
+        for (p, start) in open {
+            want.entry(p).or_default().push((start, tl.end));
+        }
+        let mut got: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
+        for (i, l) in tl.lanes.iter().enumerate().filter(|(_, l)| l.kind == LaneKind::Sweep) {
+            assert!(i < tl.goroutine_base, "{name}: goroutine lanes come last");
+            let spans: Vec<Span> = l.spans.iter_from(0).collect();
+            got.insert(l.id, spans.iter().map(|s| (s.start, s.end)).collect());
+            for k in 0..spans.len() {
+                let d = tl.details(i as u32, k).unwrap();
+                assert_eq!(d.kind, "sweep");
+                with_stack += usize::from(!d.start_stack.is_empty());
+            }
+            swept += spans.len();
+        }
+        // Empty ranges are dropped, as Go drops zero-length ones.
+        for v in want.values_mut() {
+            v.retain(|(a, b)| b > a);
+        }
+        want.retain(|_, v| !v.is_empty());
+        assert_eq!(got, want, "{name}");
+    }
+    assert!(swept > 0, "no fixture has sweeps (tests/traces/gc.trace should)");
+    assert!(with_stack > 0, "sweeps begun in the trace have the stack of their beginning");
+}

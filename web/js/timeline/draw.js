@@ -22,7 +22,7 @@ GT.timeline = GT.timeline || {};
     return (255 << 24 | m(u >> 16 & 0xff) << 16 | m(u >> 8 & 0xff) << 8 | m(u & 0xff)) >>> 0;
   };
 
-  // By lane kind (proc, thread, gc, stw, task, region, goroutine), by state.
+  // By lane kind (proc, thread, gc, stw, task, region, goroutine, sweep), by state.
   const PALETTE = [
     ['#4a7fc1', '#d1495b', '#9b5fc0'],
     ['#6aa84f', '#9b5fc0'],
@@ -31,6 +31,7 @@ GT.timeline = GT.timeline || {};
     ['#5e9ea0'],
     ['#8e7cc3'],
     ['#4a7fc1', '#f0a830', '#d8dde6', '#9b5fc0', '#f08080'],
+    ['#b8a038'],
   ];
   const COLORS = PALETTE.map((states) => states.map(rgb));
   const BG = rgb('#ffffff');

@@ -1,4 +1,4 @@
-// The timeline's rows, top to bottom: counters, GC, procs, threads, tasks, regions and the
+// The timeline's rows, top to bottom: counters, GC (mark phases, stop-the-world, each proc's sweeps), procs, threads, tasks, regions and the
 // goroutines grouped by start function (groups collapsible). Each row has a y and a height
 // in CSS pixels; only the rows in view are fetched and drawn (binary search on y), so a
 // trace with a hundred thousand goroutines costs what its visible rows cost.
@@ -6,7 +6,7 @@
 window.GT = window.GT || {};
 GT.timeline = GT.timeline || {};
 
-GT.timeline.KIND = { proc: 0, thread: 1, gc: 2, stw: 3, task: 4, region: 5, goroutine: 6 };
+GT.timeline.KIND = { proc: 0, thread: 1, gc: 2, stw: 3, task: 4, region: 5, goroutine: 6, sweep: 7 };
 
 GT.timeline.Layout = class Layout {
   /** `info`: the worker's timelineInfo. */
@@ -57,6 +57,7 @@ GT.timeline.Layout = class Layout {
     if (section('GC')) {
       lanes(this.byKind[K.gc] || [], 16, () => 'GC');
       lanes(this.byKind[K.stw] || [], 16, () => 'Stop-the-world');
+      lanes(this.byKind[K.sweep] || [], 12, (l) => `Sweep · Proc ${info.id[l]}`);
     }
     const procs = this.byKind[K.proc] || [];
     if (procs.length && section('Procs', procs.length)) lanes(procs, 22, (l) => `Proc ${info.id[l]}`);

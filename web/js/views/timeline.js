@@ -78,6 +78,7 @@ GT.views = GT.views || {};
     const legend = h('div', { class: 'legend tl-legend' }, [
       ['running', P[6][0]], ['runnable', P[6][1]], ['waiting', P[6][2]], ['syscall', P[6][3]], ['GC assist', P[6][4]],
       ['GC worker', P[0][1]], ['GC', P[2][0]], ['stop-the-world', P[3][0]], ['thread with a P', P[1][0]],
+      ...(info.kind.includes(GT.timeline.KIND.sweep) ? [['GC sweep', P[7][0]]] : []),
       ...(info.samples ? [['CPU sample (tick on top of a goroutine)', GT.timeline.colors.SAMPLE]] : []),
     ].map(([label, color]) => h('span', {}, h('i', { style: { background: color } }), label)),
     h('span', { class: 'muted' }, '· procs: a colour per start function; faded: mixed or partly idle pixels'));
@@ -183,7 +184,8 @@ GT.views = GT.views || {};
       const goLink = (ref) => h('a', { href: `#page=timeline&g=${ref.id}`, class: 'goroutine',
         onclick: (e) => { e.preventDefault(); showGoroutine(ref.id, false); } }, `G${ref.id}`, ref.name ? ` ${ref.name}` : '');
       const fact = (label, value) => h('tr', {}, h('th', {}, label), h('td', {}, value));
-      const title = `${d.kind === 'goroutine' ? `Goroutine ${d.lane_id}` : `${d.kind[0].toUpperCase()}${d.kind.slice(1)} ${d.lane_id}`} · ${d.state}`;
+      const title = `${d.kind === 'goroutine' ? `Goroutine ${d.lane_id}` : d.kind === 'sweep' ? `Proc ${d.lane_id}`
+        : `${d.kind[0].toUpperCase()}${d.kind.slice(1)} ${d.lane_id}`} · ${d.state}`;
       const neighbour = (n) => (n ? h('a', { href: '#', onclick: (e) => {
         e.preventDefault();
         ctx.client.call('timelineSpan', d.lane, n.index).then(showDetails);

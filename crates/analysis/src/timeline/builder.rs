@@ -80,6 +80,9 @@ pub struct TimelineBuilder {
     m_ids: IdMap,
     gc: Option<OpenLane>,
     stw: Option<OpenLane>,
+    /// Per proc that swept (in order of its first sweep): its sweep lane (id: the P).
+    sweeps: Vec<OpenLane>,
+    sweep_ids: IdMap,
     regions: Vec<(u32, u32, SpanLane)>,
     region_ids: FxHashMap<(u32, u32), usize>,
     open_tasks: FxHashMap<u64, (i64, u32)>,
@@ -271,6 +274,29 @@ impl TimelineBuilder {
             } else {
                 lane.close(t);
             }
+        } else if r.name == "GC incremental sweep" {
+            let Some(p) = r.scope.as_proc() else { return };
+            let i = match self.sweep_ids.get(p.0) {
+                Some(i) => i as usize,
+                None => {
+                    self.sweep_ids.insert(p.0, self.sweeps.len() as u32);
+                    self.sweeps.push(OpenLane::new(p.0, 1));
+                    self.sweeps.len() - 1
+                }
+            };
+            let stack = self.stacks.intern(ev.generation(), ev.stack(), &mut self.strings);
+            let lane = &mut self.sweeps[i];
+            match ev.kind() {
+                // A sweep going on when a generation starts goes on.
+                EventKind::RangeActive if lane.open.is_some() => {}
+                EventKind::RangeBegin | EventKind::RangeActive => lane.open(t, 0, stack, 0),
+                _ => {
+                    if let Some(o) = &mut lane.open {
+                        o.aux = stack;
+                    }
+                    lane.close(t);
+                }
+            }
         } else if r.name == "GC mark assist" {
             let Some(g) = r.scope.as_goroutine() else { return };
             let gi = self.goroutine(g.0) as usize;
@@ -353,6 +379,15 @@ impl TimelineBuilder {
             let mut lane = lane.expect("range lane");
             lane.close(end);
             lanes.push(Lane { kind, id: 0, group: 0, spans: lane.spans });
+        }
+        let mut sweeps = std::mem::take(&mut self.sweeps);
+        sweeps.sort_by_key(|l| l.id);
+        for mut lane in sweeps {
+            lane.close(end);
+            if lane.spans.is_empty() {
+                continue;
+            }
+            lanes.push(Lane { kind: LaneKind::Sweep, id: lane.id, group: 0, spans: lane.spans });
         }
         // Tasks: first fit into rows by start.
         for (id, (s, typ)) in std::mem::take(&mut self.open_tasks) {

@@ -204,6 +204,10 @@ impl Timeline {
                 }
             }
             LaneKind::Stw | LaneKind::Task => d.label = Some(self.strings.get(s.label).to_string()),
+            LaneKind::Sweep => {
+                d.start_stack = self.stack_text(s.label);
+                d.end_stack = self.stack_text(s.aux);
+            }
             LaneKind::Region => {
                 d.label = Some(self.strings.get(s.label).to_string());
                 let ordinal = self.goroutines().iter().position(|g| g.id == l.id);
