@@ -93,9 +93,6 @@ pub struct TimelineBuilder {
     gc_worker_name: u32,
 }
 
-/// Tasks overlapping in time go to different rows, at most this many.
-const MAX_TASK_ROWS: usize = 64;
-
 impl TimelineBuilder {
     pub fn new() -> Self {
         let mut b = TimelineBuilder { gc: Some(OpenLane::new(0, 1)), stw: Some(OpenLane::new(0, 1)), ..Default::default() };
@@ -395,16 +392,12 @@ impl TimelineBuilder {
         }
         self.tasks.sort_unstable_by_key(|&(s, e, _, id)| (s, e, id));
         let mut rows: Vec<SpanLane> = Vec::new();
-        for &(s, e, typ, id) in &self.tasks {
-            let row = match rows.iter().position(|r| r.extent().is_none_or(|(_, last)| last <= s)) {
-                Some(r) => r,
-                None if rows.len() < MAX_TASK_ROWS => {
-                    rows.push(SpanLane::new(1));
-                    rows.len() - 1
-                }
-                None => MAX_TASK_ROWS - 1, // overlaps are clipped
-            };
-            rows[row].push(s, e, 0, typ, id as u32);
+        let extents: Vec<(i64, i64)> = self.tasks.iter().map(|&(s, e, _, _)| (s, e)).collect();
+        for (&(s, e, typ, id), row) in self.tasks.iter().zip(task_rows(&extents)) {
+            if row as usize == rows.len() {
+                rows.push(SpanLane::new(1));
+            }
+            rows[row as usize].push(s, e, 0, typ, id as u32);
         }
         for (i, r) in rows.into_iter().enumerate() {
             lanes.push(Lane { kind: LaneKind::Task, id: i as i64, group: 0, spans: r });
@@ -446,6 +439,35 @@ impl TimelineBuilder {
             sample_offsets,
         }
     }
+}
+
+/// The row of each task (`extents`: start and end, sorted by start): the lowest row whose
+/// tasks all ended by the task's start, so tasks overlapping in time are on different rows, as
+/// many rows as the most tasks at once (a server with a thousand requests in flight has a
+/// thousand rows; the viewer draws the rows in view only).
+pub(crate) fn task_rows(extents: &[(i64, i64)]) -> Vec<u32> {
+    use std::cmp::Reverse;
+    use std::collections::{BTreeSet, BinaryHeap};
+    let mut busy: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    let mut free: BTreeSet<u32> = BTreeSet::new();
+    let mut rows = 0u32;
+    let mut out = Vec::with_capacity(extents.len());
+    for &(s, e) in extents {
+        while let Some(&Reverse((end, row))) = busy.peek() {
+            if end > s {
+                break;
+            }
+            busy.pop();
+            free.insert(row);
+        }
+        let row = free.pop_first().unwrap_or_else(|| {
+            rows += 1;
+            rows - 1
+        });
+        busy.push(Reverse((e.max(s), row)));
+        out.push(row);
+    }
+    out
 }
 
 /// The samples (in time order) of each of `n` goroutines: their indices by goroutine then
@@ -516,5 +538,43 @@ impl Consumer for TimelineBuilder {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_rows;
+
+    /// Overlapping tasks never share a row; a row is reused once its last task ended; there
+    /// are as many rows as the most tasks at once (here 1,000, far past the old cap of 64).
+    #[test]
+    fn task_rows_never_overlap_and_are_as_few_as_the_peak() {
+        let mut extents: Vec<(i64, i64)> = Vec::new();
+        let mut x: u64 = 12345;
+        for i in 0..5000i64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let (s, len) = if i < 1000 { (i, 1_000_000) } else { (1_000_000 + (x % 1_000_000) as i64, (x >> 20) as i64 % 5000) };
+            extents.push((s, s + len));
+        }
+        extents.sort();
+        let rows = task_rows(&extents);
+        let n = *rows.iter().max().unwrap() as usize + 1;
+        let mut last_end = vec![i64::MIN; n];
+        for (&(s, e), &r) in extents.iter().zip(&rows) {
+            assert!(last_end[r as usize] <= s, "task [{s}, {e}) overlaps row {r}");
+            last_end[r as usize] = e;
+        }
+        // The peak: the most tasks open at one time.
+        let mut points: Vec<(i64, i32)> = extents.iter().flat_map(|&(s, e)| [(s, 1), (e, -1)]).collect();
+        points.sort();
+        let (mut open, mut peak) = (0, 0);
+        for (_, d) in points {
+            open += d;
+            peak = peak.max(open);
+        }
+        assert_eq!(n, peak as usize);
+        assert!(n >= 1000);
     }
 }
