@@ -24,7 +24,7 @@ pub fn analyze(path: &str, input: &TraceBytes, json: bool, range: Option<gotrace
     for w in &report.warnings {
         eprintln!("gotrace: warning: {w}");
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     if json {
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
