@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod cpu;
 pub mod driver;
 pub mod duration;
+mod grow;
 pub mod goroutines;
 pub mod histogram;
 pub mod list;

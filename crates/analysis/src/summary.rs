@@ -47,6 +47,7 @@ mod exec_stats;
 mod go_sort;
 mod goroutine;
 mod names;
+mod paged;
 mod ranges;
 mod region;
 mod store;
@@ -83,7 +84,7 @@ pub struct Summary {
 pub(crate) struct SummaryData {
     pub store: Store,
     /// Regions by [`RegionId`].
-    pub regions: Vec<RegionRec>,
+    pub regions: paged::Paged<RegionRec>,
     /// Tasks by id.
     pub tasks: Vec<TaskRec>,
     pub task_regions: Lists<RegionId>,
@@ -92,7 +93,7 @@ pub(crate) struct SummaryData {
     pub task_goroutines: Lists<u32>,
     pub task_children: Lists<TaskId>,
     /// Log events in trace order.
-    pub logs: Vec<LogRec>,
+    pub logs: paged::Paged<LogRec>,
     /// The indices of the tasks shown, by id, if not all (see [`Summary::retain_tasks`]).
     pub shown: Option<Vec<u32>>,
 }
@@ -176,7 +177,7 @@ impl Summary {
         let lists = |l: &(usize, usize)| l.0 + l.1;
         let l = |ends: &Vec<u32>, items: usize| (size_of_val(&ends[..]), items);
         vec![
-            ("regions", size_of_val(&d.regions[..])),
+            ("regions", d.regions.bytes()),
             ("region stats", d.store.region_stats.len()),
             ("goroutine region lists", self.goroutines.values().map(|g| size_of_val(&g.regions[..])).sum()),
             ("tasks", size_of_val(&d.tasks[..])),
@@ -184,7 +185,7 @@ impl Summary {
             ("task logs", lists(&l(&d.task_logs.ends, size_of_val(&d.task_logs.items[..])))),
             ("task goroutines", lists(&l(&d.task_goroutines.ends, size_of_val(&d.task_goroutines.items[..])))),
             ("task children", lists(&l(&d.task_children.ends, size_of_val(&d.task_children.items[..])))),
-            ("logs", size_of_val(&d.logs[..])),
+            ("logs", d.logs.bytes()),
             ("log messages", d.store.messages.len()),
             ("events kept apart", size_of_val(&d.store.events[..])),
             ("sites", size_of_val(&d.store.sites.list[..])),

@@ -113,8 +113,8 @@ pub struct Series {
 
 impl Series {
     pub fn push(&mut self, t: i64, v: u64) {
-        self.times.push(t);
-        self.values.push(v);
+        crate::grow::push(&mut self.times, t);
+        crate::grow::push(&mut self.values, v);
     }
 }
 

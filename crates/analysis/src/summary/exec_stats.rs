@@ -316,6 +316,7 @@ pub(crate) fn decode(b: &[u8], at: u32, base: Duration) -> Decoded<'_> {
 
 #[inline]
 fn put_u(out: &mut Vec<u8>, mut v: u64) {
+    crate::grow::room(out, 10);
     while v >= 0x80 {
         out.push(v as u8 | 0x80);
         v >>= 7;

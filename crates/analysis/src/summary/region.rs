@@ -1,6 +1,7 @@
 //! User regions (Go's `UserRegionSummary`): compact records while the trace is read and in the
 //! summary, and the view the summary gives of each.
 
+use super::paged::Paged;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -105,7 +106,7 @@ pub(crate) struct RegionRec {
 pub(crate) const NO_STATS: u32 = u32::MAX;
 
 /// The id of the next region of `regions`.
-pub(crate) fn next_id(regions: &[RegionRec]) -> RegionId {
+pub(crate) fn next_id(regions: &Paged<RegionRec>) -> RegionId {
     RegionId(u32::try_from(regions.len()).ok().filter(|&i| i != u32::MAX).expect("fewer than 2^32 regions"))
 }
 

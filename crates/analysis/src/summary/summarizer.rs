@@ -1,5 +1,6 @@
 //! The summarizer: one pass over the events (Go's `Summarizer`), then the summary.
 
+use super::paged::Paged;
 use std::collections::BTreeMap;
 
 use gotrace::{Event, EventKind, GoId, ProcId, TaskId, Time};
@@ -25,9 +26,9 @@ pub struct Summarizer {
     pub(super) gs: GoTable,
     pub(super) tasks: Tasks,
     /// Every region, by [`RegionId`].
-    pub(super) regions: Vec<RegionRec>,
+    pub(super) regions: Paged<RegionRec>,
     /// Every log event, in trace order.
-    pub(super) logs: Vec<LogRec>,
+    pub(super) logs: Paged<LogRec>,
     pub(super) store: Store,
 
     /// The binding between a P and the goroutine in a syscall on it, to detect the syscall
@@ -88,8 +89,8 @@ impl Summarizer {
         Summarizer {
             gs: GoTable::default(),
             tasks: Tasks::default(),
-            regions: Vec::new(),
-            logs: Vec::new(),
+            regions: Paged::default(),
+            logs: Paged::default(),
             store: Store::default(),
             syscalling_p: ProcMap::default(),
             ranges_p: FxHashMap::default(),
@@ -239,7 +240,7 @@ impl Tasks {
             return i;
         }
         let i = u32::try_from(self.recs.len()).ok().filter(|&i| i != NO_TASK).expect("fewer than 2^32 tasks");
-        self.recs.push(TaskRec::new(id));
+        crate::grow::push(&mut self.recs, TaskRec::new(id));
         // Dense while the ids are (a vector at most a few times the number of tasks).
         let at = id.0 as usize;
         if id.0 < DENSE_TASKS && at < 4 * self.recs.len() + 4096 {
@@ -273,7 +274,7 @@ impl Tasks {
     }
 
     /// The tasks sorted by id, and their lists.
-    fn finish(self, store: Store, mut regions: Vec<RegionRec>, mut logs: Vec<LogRec>) -> SummaryData {
+    fn finish(self, store: Store, mut regions: Paged<RegionRec>, mut logs: Paged<LogRec>) -> SummaryData {
         let Tasks { mut recs, children, goroutines, dense, sparse, recent } = self;
         drop((dense, sparse, recent));
         let n = recs.len();
@@ -287,10 +288,10 @@ impl Tasks {
         drop(order);
         permute(&mut recs, &new_index);
         let renumber = |i: u32| new_index.get(i as usize).copied().unwrap_or(NO_TASK);
-        for r in &mut regions {
+        for r in regions.iter_mut() {
             r.task = renumber(r.task);
         }
-        for l in &mut logs {
+        for l in logs.iter_mut() {
             l.task = renumber(l.task);
         }
         let task_regions = Lists::build(

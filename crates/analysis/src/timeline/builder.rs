@@ -349,7 +349,7 @@ impl TimelineBuilder {
                 Some(x) => x,
                 None => (self.first.unwrap_or(t), self.strings.intern(&task.typ)),
             };
-            self.tasks.push((start, t, typ, task.id.0));
+            crate::grow::push(&mut self.tasks, (start, t, typ, task.id.0));
         }
     }
 
