@@ -44,12 +44,51 @@ async function openTimeline(page, file) {
   await page.waitForTimeout(100);
 }
 
+/** The pixels of colour `rgb` below the Goroutines header (every `dy`-th row, `dx`-th
+ * column): how many, and the first (CSS px) with the lane row two pixels below it. */
+function goroutinePixels(page, rgb, dy, dx) {
+  return page.evaluate(({ rgb, dy, dx }) => {
+    const tl = GT.views.timeline.state();
+    const section = tl.layout.rows.find((r) => r.type === 'section' && r.title === 'Goroutines');
+    const { LABEL_W, AXIS_H } = GT.timeline.geometry;
+    const c = tl.canvas;
+    const img = tl.ctx.getImageData(0, 0, c.width, c.height).data;
+    const y0 = Math.round((AXIS_H + section.y + section.h - tl.scrollTop) * tl.dpr);
+    let count = 0, first = null;
+    for (let y = y0; y < c.height; y += dy) {
+      for (let x = Math.round((LABEL_W + 1) * tl.dpr); x < c.width; x += dx) {
+        const i = 4 * (y * c.width + x);
+        if (img[i] !== rgb[0] || img[i + 1] !== rgb[1] || img[i + 2] !== rgb[2]) continue;
+        count++;
+        if (!first) first = { x: x / tl.dpr, y: y / tl.dpr, lane: tl.layout.rows[tl.layout.rowAt(y / tl.dpr + 2 - AXIS_H + tl.scrollTop)] };
+      }
+    }
+    return { count, first };
+  }, { rgb, dy, dx });
+}
+
+/** A new page with `file` open in the timeline. */
+async function timelineOf(file) {
+  const opened = await open(b.ctx, server.url);
+  await openTimeline(opened.page, file);
+  return opened;
+}
+
 const view = (page) => page.$eval('canvas.tl-canvas', (c) => c.dataset.view.split('-').map(Number));
 
+/** The canvas' position on the page. */
+const canvasBox = (page) => page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
+
+/** Waits until the timeline has fetched what its view needs and drawn it. */
+async function settle(page) {
+  await page.waitForTimeout(50);
+  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
+  await page.waitForTimeout(100);
+}
+
 test('keys zoom and pan; a clicked span has the goroutine and duration of the event dump', async () => {
-  const { page, problems } = await open(b.ctx, server.url);
-  await openTimeline(page, fixture);
-  const box = await page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
+  const { page, problems } = await timelineOf(fixture);
+  const box = await canvasBox(page);
   const [s0, e0] = await view(page);
   await screenshot(page, 'timeline-1-whole');
 
@@ -87,30 +126,12 @@ test('keys zoom and pan; a clicked span has the goroutine and duration of the ev
   });
   assert.ok(target, 'a running span in view');
   await page.evaluate((t) => window.gotrace.setView(t.start - t.ns, t.end + t.ns), target);
-  await page.waitForTimeout(50);
-  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
-  await page.waitForTimeout(100);
+  await settle(page);
 
   // Find a goroutine lane by its pixels: the first "running" (blue) pixel below the
-  // Goroutines header.
-  const hit = await page.evaluate(() => {
-    const tl = GT.views.timeline.state();
-    const section = tl.layout.rows.find((r) => r.type === 'section' && r.title === 'Goroutines');
-    const { LABEL_W, AXIS_H } = GT.timeline.geometry;
-    const c = tl.canvas;
-    const img = tl.ctx.getImageData(0, 0, c.width, c.height).data;
-    const y0 = Math.round((AXIS_H + section.y + section.h - tl.scrollTop) * tl.dpr);
-    for (let y = y0; y < c.height; y += 2) {
-      for (let x = Math.round((LABEL_W + 4) * tl.dpr); x < c.width; x += 3) {
-        const i = 4 * (y * c.width + x);
-        if (img[i] === 0x4a && img[i + 1] === 0x7f && img[i + 2] === 0xc1) {
-          // Half a lane into the span, so the click lands on it.
-          return { x: x / tl.dpr + 2, y: y / tl.dpr + 2, lane: tl.layout.rows[tl.layout.rowAt(y / tl.dpr + 2 - AXIS_H + tl.scrollTop)] };
-        }
-      }
-    }
-    return null;
-  });
+  // Goroutines header, clicked two pixels into it.
+  const found = await goroutinePixels(page, [0x4a, 0x7f, 0xc1], 2, 3);
+  const hit = found.first && { x: found.first.x + 2, y: found.first.y + 2, lane: found.first.lane };
   assert.ok(hit, 'a running goroutine span is drawn');
   assert.equal(hit.lane.type, 'lane');
   await page.mouse.click(box.x + hit.x, box.y + hit.y);
@@ -143,34 +164,15 @@ test('keys zoom and pan; a clicked span has the goroutine and duration of the ev
 
 test('CPU samples are marked on the lane of their goroutine; a click on a mark shows the sample', async () => {
   const file = path.join(root, 'tests/traces/cpuprofile.trace');
-  const { page, problems } = await open(b.ctx, server.url);
-  await openTimeline(page, file);
-  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
-  const box = await page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top }; });
+  const { page, problems } = await timelineOf(file);
+  await settle(page);
+  const box = await canvasBox(page);
   // The marks' pixels (#1b1b1b) below the Goroutines header.
-  const hit = await page.evaluate(() => {
-    const tl = GT.views.timeline.state();
-    const section = tl.layout.rows.find((r) => r.type === 'section' && r.title === 'Goroutines');
-    const { LABEL_W, AXIS_H } = GT.timeline.geometry;
-    const c = tl.canvas;
-    const img = tl.ctx.getImageData(0, 0, c.width, c.height).data;
-    const y0 = Math.round((AXIS_H + section.y + section.h - tl.scrollTop) * tl.dpr);
-    let marks = 0, first = null;
-    for (let y = y0; y < c.height; y++) {
-      for (let x = Math.round((LABEL_W + 1) * tl.dpr); x < c.width; x++) {
-        const i = 4 * (y * c.width + x);
-        if (img[i] === 0x1b && img[i + 1] === 0x1b && img[i + 2] === 0x1b) {
-          marks++;
-          if (!first) first = { x: x / tl.dpr + 0.5, y: y / tl.dpr + 0.5, lane: tl.layout.rows[tl.layout.rowAt(y / tl.dpr + 0.5 - AXIS_H + tl.scrollTop)] };
-        }
-      }
-    }
-    return { marks, first };
-  });
-  assert.ok(hit.marks > 0 && hit.first, 'sample marks are drawn on goroutine lanes');
+  const hit = await goroutinePixels(page, [0x1b, 0x1b, 0x1b], 1, 1);
+  assert.ok(hit.count > 0 && hit.first, 'sample marks are drawn on goroutine lanes');
   assert.equal(hit.first.lane.type, 'lane');
   // Two pixels into the mark (its first pixel row is the lane's first).
-  await page.mouse.click(box.x + hit.first.x + 0.5, box.y + hit.first.y + 2);
+  await page.mouse.click(box.x + hit.first.x + 1, box.y + hit.first.y + 2);
   await page.waitForFunction(() => document.querySelector('.tl-details').dataset.kind === 'sample');
   const d = await page.$eval('.tl-details', (e) => ({ ...e.dataset, text: e.textContent }));
   assert.equal(`G${d.goroutine}`, hit.first.lane.label, 'the sample is of the clicked lane');
@@ -188,9 +190,8 @@ test('CPU samples are marked on the lane of their goroutine; a click on a mark s
 
 test('each proc that swept has a sweep lane; a sweep is drawn and clicked like a span', async () => {
   const file = path.join(root, 'tests/traces/gc.trace');
-  const { page, problems } = await open(b.ctx, server.url);
-  await openTimeline(page, file);
-  const box = await page.$eval('canvas.tl-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top }; });
+  const { page, problems } = await timelineOf(file);
+  const box = await canvasBox(page);
   // The longest sweep, straight from the worker at a fine resolution; then a view around it.
   const target = await page.evaluate(async () => {
     const tl = GT.views.timeline.state();
@@ -206,9 +207,7 @@ test('each proc that swept has a sweep lane; a sweep is drawn and clicked like a
   assert.ok(target && target.ns > 0, 'gc.trace has a sweep lane with a sweep');
   assert.match(target.label, /^Sweep · Proc \d+$/);
   await page.evaluate((t) => window.gotrace.setView(t.start - t.ns, t.end + t.ns), target);
-  await page.waitForTimeout(50);
-  await page.waitForFunction(() => !GT.views.timeline.state().data.busy && !GT.views.timeline.state().data.wanted);
-  await page.waitForTimeout(100);
+  await settle(page);
   // The sweep's colour (#b8a038) in its lane, right of its middle (its label is on the left).
   const at = await page.evaluate((lane) => {
     const tl = GT.views.timeline.state();
@@ -232,8 +231,7 @@ test('each proc that swept has a sweep lane; a sweep is drawn and clicked like a
 });
 
 test('setView, the URL hash, g=ID, search, help and frame stats', async () => {
-  const { page, problems } = await open(b.ctx, server.url);
-  await openTimeline(page, fixture);
+  const { page, problems } = await timelineOf(fixture);
   const info = await page.evaluate(() => GT.views.timeline.state().info);
   const span = info.end - info.start;
   const s = Math.round(info.start + span * 0.4), e = Math.round(info.start + span * 0.41);

@@ -67,22 +67,22 @@ GT.timeline.Data = class Data {
     }
   }
 
+  /** The cached rows of `lane`: [from, to) indices into the columns, or null. */
+  rowsOf(lane) {
+    return this.slice(lane, 'offsets');
+  }
+
   /** The cached CPU sample marks of `lane` (goroutine lanes): [from, to) indices into the
    * rows' mark columns, or null. */
   marksOf(lane) {
-    const c = this.lod;
-    if (!c) return null;
-    const k = c.lanes.get(lane);
-    if (k === undefined) return null;
-    return { from: c.rows.markOffsets[k], to: c.rows.markOffsets[k + 1], cols: c.rows };
+    return this.slice(lane, 'markOffsets');
   }
 
-  /** The cached rows of `lane`: [from, to) indices into the columns, or null. */
-  rowsOf(lane) {
+  /** Lane `lane`'s part of the cached columns, by the per-lane `offsets` column named. */
+  slice(lane, offsets) {
     const c = this.lod;
-    if (!c) return null;
-    const k = c.lanes.get(lane);
+    const k = c ? c.lanes.get(lane) : undefined;
     if (k === undefined) return null;
-    return { from: c.rows.offsets[k], to: c.rows.offsets[k + 1], cols: c.rows };
+    return { from: c.rows[offsets][k], to: c.rows[offsets][k + 1], cols: c.rows };
   }
 };
