@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use memmap2::{Mmap, UncheckedAdvice};
 
-/// Pages are let go in steps of this many bytes (a multiple of every usual page size).
-const STEP: usize = 64 << 10;
+/// Pages are let go in steps of this many bytes (the usual page size; where pages are larger,
+/// the kernel rounds the start down, to bytes that were let go already).
+const STEP: usize = 4 << 10;
 
 pub enum TraceBytes {
     Mapped {
@@ -60,7 +61,7 @@ impl TraceBytes {
         // drops this process's copy of the pages: a later read of them (a damaged trace is
         // read again from its start) maps the same bytes from the file, so every borrow of
         // the mapping keeps seeing the same contents. `start` and `end` are multiples of
-        // STEP, hence page-aligned, and within the mapping.
+        // STEP and within the mapping; every byte below `end` is done with.
         let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start) };
     }
 }

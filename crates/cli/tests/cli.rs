@@ -72,7 +72,8 @@ fn range_restricts_and_bad_ranges_are_refused() {
 }
 
 /// A file is mapped (its pages let go as it is read), a pipe is read whole: both give the
-/// same document, for a trace of several generations and for a cut one (read twice).
+/// same document, for a trace of several generations and for a cut one (read twice: the
+/// second reading maps again the pages the first let go at its end).
 #[test]
 fn a_mapped_file_and_a_pipe_give_the_same_document() {
     use std::io::Write;
