@@ -134,8 +134,8 @@ impl Analysis {
             };
             std::thread::scope(|scope| {
                 let summarized = scope.spawn(|| {
-                    let (mut all, last) = summarizing.consumers();
-                    let outcome = driver::run_releasing(data, &mut all, last, limit, &mut |_, _| {}, &mut |o| reader_done(0, o));
+                    let (mut all, mut with_mmu) = summarizing.consumers();
+                    let outcome = driver::run_releasing(data, &mut all, &mut with_mmu, limit, &mut |_, _| {}, &mut |o| reader_done(0, o));
                     summarizing.finish();
                     outcome
                 });
@@ -146,12 +146,13 @@ impl Analysis {
                 outcome
             })?
         } else {
-            let (mut all, last) = summarizing.consumers();
-            let outcome = driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, last), limit, progress, &mut |o| release(o))?;
+            let (mut all, mut with_mmu) = summarizing.consumers();
+            let outcome = driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, &mut with_mmu), limit, progress, &mut |o| release(o))?;
             summarizing.finish();
             outcome
         };
-        let KeptAnalyses { stats, syncs, profiles, mmu, cpu, timeline, .. } = kept;
+        let KeptAnalyses { stats, syncs, profiles, cpu, timeline, .. } = kept;
+        let mmu = std::mem::take(&mut summarizing.mmu);
         let mut stats = stats.inner;
         stats.finish();
         let summary = summarizing.summary.expect("finished");

@@ -10,6 +10,7 @@ use crate::report::SyncsAndMetrics;
 use crate::stats::Stats;
 use crate::summary::{Summarizer, Summary};
 use crate::timeline::TimelineBuilder;
+use crate::driver::Both;
 use crate::Consumer;
 
 /// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other
@@ -21,6 +22,8 @@ pub(crate) struct Summarizing {
     before: InRange<Summarizer>,
     /// The last kept event's time (where a range's summary ends at the latest).
     last: LastTime,
+    /// The utilization functions (kept events): natively, the summaries' thread has the time.
+    pub mmu: MmuBuilders,
     pub summary: Option<Summary>,
 }
 
@@ -32,14 +35,15 @@ impl Summarizing {
             upto: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.to } },
             before: InRange { inner: Summarizer::new(), range: TimeRange { from: i64::MIN, to: r.from } },
             last: LastTime::default(),
+            mmu: MmuBuilders::new(),
             summary: None,
         }
     }
 
     /// What sees every event read, and what sees the kept ones.
-    pub fn consumers(&mut self) -> (SummarizersOf<'_>, &mut LastTime) {
+    pub fn consumers(&mut self) -> (SummarizersOf<'_>, Both<'_, LastTime, MmuBuilders>) {
         let before = if self.range.is_some() { Some(&mut self.before) } else { None };
-        (SummarizersOf { upto: &mut self.upto, before }, &mut self.last)
+        (SummarizersOf { upto: &mut self.upto, before }, Both(&mut self.last, &mut self.mmu))
     }
 
     /// Finalizes the summary once every event is read.
@@ -77,7 +81,6 @@ pub(crate) struct KeptAnalyses {
     pub stats: InRange<Stats>,
     pub syncs: InRange<SyncsAndMetrics>,
     pub profiles: BlockingProfiles,
-    pub mmu: MmuBuilders,
     pub cpu: InRange<CpuSamples>,
     /// The web app's timeline, if wanted.
     pub timeline: Option<TimelineBuilder>,
@@ -93,7 +96,6 @@ impl KeptAnalyses {
                 Some(r) => BlockingProfiles::with_range(r.from, r.to),
                 None => BlockingProfiles::new(),
             },
-            mmu: MmuBuilders::new(),
             cpu: InRange { inner: CpuSamples::new(), range: r },
             timeline: with_timeline.then(TimelineBuilder::new),
         }
@@ -106,14 +108,9 @@ impl Consumer for KeptAnalyses {
         self.stats.event(ev);
         self.syncs.event(ev);
         self.profiles.event(ev);
-        self.mmu.event(ev);
         self.cpu.event(ev);
         if let Some(t) = &mut self.timeline {
             t.event(ev);
         }
-    }
-
-    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
-        self.mmu.initial_gomaxprocs(time, procs);
     }
 }
