@@ -1,7 +1,8 @@
 // Benchmark of the web app in headless Chromium (not a test): loads a big trace through the
 // page (fetched by ?url= from a local server, then parsed and analysed in the worker) and
-// reports the load time, MB/s, the wasm memory, and the main thread's long tasks (> 50 ms)
-// while loading. Usage: node scripts/bench-browser.mjs [TRACE]  (default target/bench/big.trace)
+// reports the load time, MB/s, the wasm memory (and how it grew along the file), and the main
+// thread's long tasks (> 50 ms) while loading.
+// Usage: node scripts/bench-browser.mjs [TRACE]  (default target/bench/big.trace)
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, browser, open, root } from '../tests/browser/harness.mjs';
@@ -24,15 +25,24 @@ const result = await page.evaluate(async (url) => {
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 200));
   obs.disconnect();
-  return { ms, parseMs: t.parseMs, bytes: t.bytes, memoryBytes: t.memoryBytes, events: t.overview.events.total,
-    longTasks: long.length, longestTaskMs: long.length ? Math.max(...long) : 0 };
+  return { ms, parseMs: t.parseMs, bytes: t.bytes, memoryBytes: t.memoryBytes, memoryCurve: t.memoryCurve,
+    events: t.overview.events.total, longTasks: long.length, longestTaskMs: long.length ? Math.max(...long) : 0 };
 }, server.url + 'files/big.trace');
 const mb = result.bytes / 1e6;
+
+/** The last memory size seen by each tenth of the file read. */
+function tenths(curve, total) {
+  const out = new Array(10).fill(null);
+  for (const [read, mem] of curve || []) out[Math.min(9, Math.floor((read / total) * 10))] = +(mem / 1e6).toFixed(0);
+  return out;
+}
 console.log(JSON.stringify({
   trace: path.basename(trace), mb: +mb.toFixed(1), events: result.events,
   load_s: +(result.ms / 1000).toFixed(2), worker_parse_analyse_s: +(result.parseMs / 1000).toFixed(2),
   worker_mb_per_s: +(mb / (result.parseMs / 1000)).toFixed(1),
   wasm_memory_mb: +(result.memoryBytes / 1e6).toFixed(1), wasm_memory_over_file: +(result.memoryBytes / result.bytes).toFixed(2),
+  // The wasm memory (MB) when a tenth, two tenths, … of the file was read: where it grows.
+  wasm_memory_mb_by_tenth_read: tenths(result.memoryCurve, result.bytes),
   main_thread_long_tasks: result.longTasks, longest_main_thread_task_ms: +result.longestTaskMs.toFixed(1),
   problems,
 }, null, 1));

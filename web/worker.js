@@ -10,6 +10,7 @@
 //   {type: 'ready'} | {type: 'fatal', message}
 //   {type: 'progress', id, read, total}
 //   {type: 'result', id, value, transfer?} | {type: 'error', id, message}
+//   (a load's value: {overview, parseMs, bytes, memoryBytes, memoryCurve})
 //
 // Flow: main creates the worker, sends init, then load; the worker builds a Session (wasm)
 // from the bytes, reports progress, and answers with the overview; later calls go to that
@@ -63,14 +64,18 @@ self.onmessage = async (msg) => {
       if (session) { session.free(); session = null; }
       const bytes = new Uint8Array(m.buffer);
       const t0 = performance.now();
+      // The wasm memory holds the file's bytes and every analysis: its size as the load goes
+      // (bytes read, memory), for whoever measures it (scripts/bench-browser.mjs).
+      const memory = () => (wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0);
+      const memoryCurve = [];
       session = new wasm_bindgen.Session(bytes, m.name, (read, total) => {
+        memoryCurve.push([read, memory()]);
         self.postMessage({ type: 'progress', id: m.id, read, total });
       });
       const parseMs = performance.now() - t0;
       const overview = session.overview();
-      // The wasm memory holds the file's bytes and every analysis: report its size.
-      const memoryBytes = wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0;
-      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length, memoryBytes } });
+      const memoryBytes = memory();
+      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length, memoryBytes, memoryCurve } });
     } else if (m.type === 'call') {
       if (!session) throw new Error('no trace loaded');
       const f = methods[m.method];
