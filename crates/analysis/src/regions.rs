@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::histogram::{HistogramInfo, TimeHistogram};
 use crate::list::List;
-use crate::summary::{EventRef, Summary, UserRegionSummary};
+use crate::summary::{EventRef, StackRef, Summary, UserRegionSummary};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct FrameInfo {
@@ -53,11 +53,13 @@ pub struct RegionTypeInfo {
 
 /// cmd/trace's `regionTopStackFrame`: the last frame of the start event's stack.
 fn top_frame(start: &Option<EventRef>) -> FrameInfo {
-    let Some(start) = start else { return FrameInfo::default() };
-    let stack = start.stack();
+    stack_top_frame(start.as_ref().map(|s| s.stack()))
+}
+
+/// The last frame of a region's start stack (none without a start).
+fn stack_top_frame(stack: Option<StackRef>) -> FrameInfo {
     stack
-        .frames()
-        .last()
+        .and_then(|s| s.frames().last())
         .map(|f| FrameInfo { func: f.func.into(), file: f.file.into(), line: f.line, pc: f.pc })
         .unwrap_or_default()
 }
@@ -66,24 +68,16 @@ fn kind(ev: &Option<EventRef>) -> String {
     ev.as_ref().map(|e| e.kind().as_str().to_string()).unwrap_or_default()
 }
 
-/// The outermost PC of a region's start stack: what identifies its location cheaply.
-fn top_pc(start: &Option<EventRef>) -> Option<u64> {
-    start.as_ref().and_then(|s| s.stack().pcs().last().copied())
-}
-
 /// Every region of every goroutine (by goroutine, then start; only with `list`) and the
 /// region types.
 pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (List<'_, RegionInfo>, Vec<RegionTypeInfo>) {
     // Types by (name, top PC); the frame is resolved once per type.
     let mut types: FxHashMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = FxHashMap::default();
-    for g in summary.goroutines.values() {
-        for r in summary.goroutine_region_extents(g) {
-            let start = r.start.map(|e| e.time());
-            let end = r.end.map(|e| e.time());
-            let (is, ie) = (start.unwrap_or(trace_start), end.unwrap_or(trace_end));
-            let ty = types.entry((r.name, top_pc(&r.start))).or_insert_with(|| (top_frame(&r.start), TimeHistogram::default()));
-            ty.1.add(ie - is);
-        }
+    for r in summary.listed_region_keys() {
+        let (is, ie) = (r.start.unwrap_or(trace_start), r.end.unwrap_or(trace_end));
+        let pc = r.stack.and_then(|s| s.pcs().last().copied());
+        let ty = types.entry((r.name, pc)).or_insert_with(|| (stack_top_frame(r.stack), TimeHistogram::default()));
+        ty.1.add(ie - is);
     }
     // Types whose frames agree (same location reached by another PC) are one, as in Go.
     let mut merged: BTreeMap<(&str, FrameInfo), TimeHistogram> = BTreeMap::new();

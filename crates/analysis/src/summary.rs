@@ -59,7 +59,7 @@ mod transitions;
 pub use event::{EventRef, StackRef, Transition};
 pub use exec_stats::GoroutineExecStats;
 pub use goroutine::GoroutineSummary;
-pub use region::{NameDurations, RegionExtent, RegionId, RegionStats, UserRegionSummary};
+pub use region::{NameDurations, RegionExtent, RegionId, RegionKey, RegionStats, UserRegionSummary};
 pub use summarizer::Summarizer;
 pub use system::is_system_goroutine;
 pub use task::{Logs, TaskGoroutines, UserTaskSummary};
@@ -144,9 +144,22 @@ impl Summary {
         Some(RegionExtent::of(&self.data, id, self.data.regions.get(id.0 as usize)?))
     }
 
-    /// A goroutine's regions without their stats (see [`RegionExtent`]), sorted by start time.
-    pub fn goroutine_region_extents<'a>(&'a self, g: &'a GoroutineSummary) -> impl Iterator<Item = RegionExtent<'a>> + 'a {
-        g.regions.iter().filter_map(|&id| self.region_extent(id))
+    /// The [`RegionKey`] of every region in a goroutine's list (as many times as it is
+    /// listed), in the order their records were made: the records are read in the order they
+    /// are stored, not goroutine by goroutine (a cache miss per region on a big trace).
+    pub fn listed_region_keys(&self) -> impl Iterator<Item = RegionKey<'_>> + '_ {
+        let mut listed = vec![0u32; self.data.regions.len()];
+        for g in self.goroutines.values() {
+            for &id in &g.regions {
+                if let Some(n) = listed.get_mut(id.0 as usize) {
+                    *n += 1;
+                }
+            }
+        }
+        let data = &self.data;
+        data.regions.iter().zip(listed).enumerate().filter(|(_, (_, n))| *n > 0).flat_map(move |(i, (r, n))| {
+            std::iter::repeat_n(RegionKey::of(data, RegionId(i as u32), r), n as usize)
+        })
     }
 
     /// A task's regions, in the order they began.

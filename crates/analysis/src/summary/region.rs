@@ -7,7 +7,7 @@ use std::fmt;
 
 use gotrace::{EventKind, TaskId, Time};
 
-use super::event::EventRef;
+use super::event::{EventRef, StackRef};
 use super::exec_stats::{self, get_i, get_u, GoroutineExecStats, Scalars};
 use super::names::{Names, Sym};
 use super::store::{Ev, Store};
@@ -184,18 +184,48 @@ impl<'a> RegionExtent<'a> {
     pub(crate) fn of(data: &'a SummaryData, id: RegionId, r: &RegionRec) -> RegionExtent<'a> {
         let store = &data.store;
         let task_id = data.tasks.get(r.task as usize).map_or(TaskId::NONE, |t| t.id);
-        let inline = |time, kind| Ev { time, id: task_id.0, kind, ..Ev::NONE };
-        let start = if r.start.is_apart() {
-            store.apart_starts.get(&id.0).and_then(|&i| store.events.get(i as usize).copied())
-        } else {
-            r.start.event(store, inline(r.start_time, EventKind::RegionBegin))
-        };
-        let end = r.end.event(store, inline(r.end_time, EventKind::RegionEnd));
+        let (start, end) = events(store, id, r, task_id);
         RegionExtent {
             task_id,
             name: store.names.name(store.sites.get(r.start.payload()).name),
             start: start.map(|ev| EventRef::new(ev, store)),
             end: end.map(|ev| EventRef::new(ev, store)),
+        }
+    }
+}
+
+/// A region's start and end events, of task `task`.
+fn events(store: &Store, id: RegionId, r: &RegionRec, task: TaskId) -> (Option<Ev>, Option<Ev>) {
+    let inline = |time, kind| Ev { time, id: task.0, kind, ..Ev::NONE };
+    let start = if r.start.is_apart() {
+        store.apart_starts.get(&id.0).and_then(|&i| store.events.get(i as usize).copied())
+    } else {
+        r.start.event(store, inline(r.start_time, EventKind::RegionBegin))
+    };
+    (start, r.end.event(store, inline(r.end_time, EventKind::RegionEnd)))
+}
+
+/// What the region types of the document need of a region: its name, the stack of its start
+/// (its location) and its start and end times. Made without looking up the region's task,
+/// a random access per region that cost most of the types' time on a big trace.
+#[derive(Debug, Clone, Copy)]
+pub struct RegionKey<'a> {
+    pub name: &'a str,
+    /// The start's stack (none without a start event).
+    pub stack: Option<StackRef<'a>>,
+    pub start: Option<Time>,
+    pub end: Option<Time>,
+}
+
+impl<'a> RegionKey<'a> {
+    pub(crate) fn of(data: &'a SummaryData, id: RegionId, r: &RegionRec) -> RegionKey<'a> {
+        let store = &data.store;
+        let (start, end) = events(store, id, r, TaskId::NONE);
+        RegionKey {
+            name: store.names.name(store.sites.get(r.start.payload()).name),
+            stack: start.map(|ev| EventRef::new(ev, store).stack()),
+            start: start.map(|ev| ev.time),
+            end: end.map(|ev| ev.time),
         }
     }
 }
