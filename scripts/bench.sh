@@ -5,6 +5,8 @@
 #
 # 1. builds tests/programs/biggen and, if $BENCH_TRACE does not exist, generates it
 #    (`biggen -mb $BENCH_MB`: a realistic mix of ~70 busy goroutines, see its source);
+#    with BENCH_V1=1, builds the same program with Go 1.19 (Debian's golang-1.19-go,
+#    installed if missing) so that the trace is in the old format of Go 1.11-1.21;
 # 2. runs, one after the other, under /usr/bin/time -v:
 #      target/release/gotrace bench TRACE                (prints one JSON line)
 #      target/release/gotrace analyze --json TRACE       (every analysis, the whole document)
@@ -14,7 +16,10 @@
 #    and the commands.
 #
 # Env:
-#   BENCH_TRACE  trace file (default target/bench/big.trace; kept for later runs)
+#   BENCH_TRACE  trace file (default target/bench/big.trace, with BENCH_V1=1
+#                target/bench/big119.trace; kept for later runs)
+#   BENCH_V1     1: a Go 1.19 (v1 format) trace; GO119 is that Go (default
+#                /usr/lib/go-1.19/bin/go)
 #   BENCH_MB     size of a generated trace in MB of 10^6 bytes (default 85)
 #   BENCH_ONLY   "gotrace" or "go" to run only one side (default: both)
 #   GOTRACE_BIN  our CLI (default target/release/gotrace; built with `cargo build --release`
@@ -25,7 +30,14 @@ cd "$repo"
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
-trace=${BENCH_TRACE:-target/bench/big.trace}
+v1=${BENCH_V1:-}
+case $v1 in ""|0|1) ;; *) die "BENCH_V1 must be 1 or empty, not '$v1'" ;; esac
+[ "$v1" = 0 ] && v1=
+if [ -n "$v1" ]; then
+  trace=${BENCH_TRACE:-target/bench/big119.trace}
+else
+  trace=${BENCH_TRACE:-target/bench/big.trace}
+fi
 mb=${BENCH_MB:-85}
 only=${BENCH_ONLY:-}
 gotrace=${GOTRACE_BIN:-target/release/gotrace}
@@ -41,11 +53,29 @@ trap 'rm -rf "$work"' EXIT
 # --- the trace --------------------------------------------------------------------
 mkdir -p "$(dirname "$trace")" target/bench
 if [ ! -s "$trace" ]; then
-  echo "== building tests/programs/biggen" >&2
-  (cd tests/programs && go build -trimpath -o "$repo/target/bench/biggen" ./biggen) ||
-    die "building tests/programs/biggen failed"
+  gen=target/bench/biggen
+  if [ -n "$v1" ]; then
+    # The same program built with Go 1.19, whose tracer writes the old format.
+    go119=${GO119:-/usr/lib/go-1.19/bin/go}
+    if [ ! -x "$go119" ]; then
+      [ "$(id -u)" = 0 ] || die "Go 1.19 not found at $go119: apt-get install golang-1.19-go, or set GO119"
+      echo "== installing Debian's golang-1.19-go" >&2
+      apt-get update -qq >&2 && apt-get install -y -qq golang-1.19-go >&2 || die "installing golang-1.19-go failed"
+    fi
+    echo "== building tests/programs/biggen with $("$go119" version)" >&2
+    mkdir -p "$work/big119"
+    cp tests/programs/biggen/main.go "$work/big119/"
+    printf 'module big119\n\ngo 1.19\n' >"$work/big119/go.mod"
+    (cd "$work/big119" && GOTOOLCHAIN=local GOFLAGS=-mod=mod "$go119" build -o "$repo/target/bench/biggen119" .) ||
+      die "building tests/programs/biggen with Go 1.19 failed"
+    gen=target/bench/biggen119
+  else
+    echo "== building tests/programs/biggen" >&2
+    (cd tests/programs && go build -trimpath -o "$repo/target/bench/biggen" ./biggen) ||
+      die "building tests/programs/biggen failed"
+  fi
   echo "== generating $trace (at least $mb MB)" >&2
-  if ! target/bench/biggen -mb "$mb" "$trace.tmp" >&2; then
+  if ! "$gen" -mb "$mb" "$trace.tmp" >&2; then
     rm -f "$trace.tmp"
     die "biggen failed to write $trace"
   fi
