@@ -5,6 +5,7 @@
 //! dispatch per event and member (it costs much in wasm).
 
 use crate::cpu::CpuSamples;
+use crate::driver::Both;
 use crate::mmu_page::MmuBuilders;
 use crate::pprof::BlockingProfiles;
 use crate::range::{InRange, LastTime, TimeRange};
@@ -12,7 +13,6 @@ use crate::report::SyncsAndMetrics;
 use crate::stats::Stats;
 use crate::summary::{Summarizer, Summary};
 use crate::timeline::TimelineBuilder;
-use crate::driver::Both;
 use crate::Consumer;
 
 /// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other

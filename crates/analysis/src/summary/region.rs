@@ -1,13 +1,13 @@
 //! User regions (Go's `UserRegionSummary`): compact records while the trace is read and in the
 //! summary, and the view the summary gives of each.
 
-use super::paged::Paged;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use gotrace::{EventKind, TaskId, Time};
 
 use super::event::{EventRef, StackRef};
+use super::paged::Paged;
 use super::exec_stats::{self, get_i, get_u, GoroutineExecStats, Scalars};
 use super::names::{Names, Sym};
 use super::store::{Ev, Store};

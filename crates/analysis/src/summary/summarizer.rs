@@ -1,6 +1,5 @@
 //! The summarizer: one pass over the events (Go's `Summarizer`), then the summary.
 
-use super::paged::Paged;
 use std::collections::BTreeMap;
 
 use gotrace::{Event, EventKind, GoId, ProcId, TaskId, Time};
@@ -10,6 +9,7 @@ use super::exec_stats::{Encoder, Parts, Scalars, Snap};
 use super::go_sort::sort_func;
 use super::goroutine::{GoRec, GoTable, Open, Pending};
 use super::names::Sym;
+use super::paged::Paged;
 use super::region::{RegionId, RegionRec, Tag};
 use super::store::Store;
 use super::system::is_system_goroutine;
