@@ -1,10 +1,8 @@
 //! One pass over a trace feeding every analysis, and the document built from the results.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-
 use crate::driver::{self, ParseOutcome, Rejected};
 use crate::mmu::{MutatorUtil, UtilFlags};
-use crate::passes::{KeptAnalyses, Summarizing};
+use crate::passes::{self, Counting, Summarizing};
 use crate::pprof::{FinishedProfiles, ProfileKind};
 use crate::range::{clip_series, TimeRange};
 use crate::report::{self, Counts, FileInfo, HeaderInfo, PprofInfo, Report, SyncsAndMetrics};
@@ -30,17 +28,21 @@ pub struct Options {
     pub range: Option<TimeRange>,
     /// Build the timeline (the web app's; the CLI's document does not show it).
     pub timeline: bool,
+    /// Read and analyse on the calling thread only. By default, where there is more than one
+    /// core (not in the browser, whose wasm has one thread), a second thread runs some of the
+    /// analyses; the results are the same.
+    pub one_thread: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { range: None, timeline: true }
+        Options { range: None, timeline: true, one_thread: false }
     }
 }
 
-/// Whether to read the trace on two threads (not in the browser, whose wasm has one).
-fn parallel() -> bool {
-    !cfg!(target_arch = "wasm32") && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+/// Whether to analyse on two threads.
+fn parallel(opts: &Options) -> bool {
+    !opts.one_thread && !cfg!(target_arch = "wasm32") && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
 /// The results of every analysis of one trace.
@@ -101,60 +103,64 @@ impl Analysis {
         progress: &mut dyn FnMut(u64, u64),
         release: &(dyn Fn(u64) + Sync),
     ) -> Result<Analysis, Rejected> {
-        let range = opts.range;
-        let timeline = opts.timeline;
-        let first = Self::run_limited(data, name, None, range, timeline, progress, release)?;
+        let first = Self::run_limited(data, name, None, opts, progress, release)?;
         if !first.outcome.needs_rerun(None) {
             return Ok(first);
         }
         let limit = first.outcome.events_kept;
         drop(first);
-        Self::run_limited(data, name, Some(limit), range, timeline, progress, release)
+        Self::run_limited(data, name, Some(limit), opts, progress, release)
     }
 
     fn run_limited(
         data: &[u8],
         name: &str,
         limit: Option<u64>,
-        range: Option<TimeRange>,
-        with_timeline: bool,
+        opts: &Options,
         progress: &mut dyn FnMut(u64, u64),
         release: &(dyn Fn(u64) + Sync),
     ) -> Result<Analysis, Rejected> {
-        let mut kept = KeptAnalyses::new(range, with_timeline);
+        let (range, with_timeline) = (opts.range, opts.timeline);
+        let mut timeline = with_timeline.then(TimelineBuilder::new);
         let mut summarizing = Summarizing::new(range);
-        let outcome = if parallel() {
-            // Two readers over the same bytes, on two threads: the summarizers on one, the
-            // other analyses on this one. Reading twice costs less than the summarizers.
-            // The bytes both readers are done with can go.
-            let done = [AtomicU64::new(0), AtomicU64::new(0)];
-            let reader_done = |i: usize, offset: u64| {
-                done[i].store(offset, Relaxed);
-                release(done[0].load(Relaxed).min(done[1].load(Relaxed)));
-            };
-            std::thread::scope(|scope| {
-                let summarized = scope.spawn(|| {
+        let counting = Counting::new(range);
+        let (outcome, profiles, counted) = if parallel(opts) {
+            // The trace read once, on this thread; the summaries, utilization functions and
+            // profiles on a second thread, fed by a relay of the events read. The counting
+            // analyses go where the time is: on this thread unless it builds the timeline.
+            let (relay, receiving) = crate::relay::relay();
+            let (mut counting_here, counting_there) =
+                if with_timeline { (None, Some(counting)) } else { (Some(counting), None) };
+            let (outcome, profiles, counted_there) = std::thread::scope(|scope| {
+                let analysed = scope.spawn(|| {
+                    let mut counting = counting_there;
+                    let mut profiles = passes::profiles(range);
                     let (mut all, mut with_mmu) = summarizing.consumers();
-                    let outcome = driver::run_releasing(data, &mut all, &mut with_mmu, limit, &mut |_, _| {}, &mut |o| reader_done(0, o));
+                    let mut kept = driver::Both(&mut profiles, &mut counting);
+                    receiving.feed(&mut all, &mut driver::Both(&mut kept, &mut with_mmu), limit);
                     summarizing.finish();
-                    outcome
+                    (profiles.finish(), counting.map(Counting::finish))
                 });
-                let outcome = driver::run_releasing(data, &mut driver::Ignore, &mut kept, limit, progress, &mut |o| reader_done(1, o));
-                let summarized = summarized.join().expect("the summarizers' thread does not panic");
-                // Both read the same bytes the same way.
-                debug_assert_eq!(summarized.as_ref().map(|o| o.events_read).ok(), outcome.as_ref().map(|o| o.events_read).ok());
-                outcome
-            })?
+                let mut relay = relay;
+                let mut here = driver::Both(&mut timeline, &mut counting_here);
+                let outcome = driver::run_releasing(data, &mut relay, &mut here, limit, progress, &mut |o| release(o));
+                relay.finish();
+                let (profiles, counted) = analysed.join().expect("the analyses' thread does not panic");
+                (outcome, profiles, counted)
+            });
+            let counted = counted_there.or_else(|| counting_here.map(Counting::finish)).expect("counted on one thread");
+            (outcome?, profiles, counted)
         } else {
+            let mut counting = counting;
+            let mut profiles = passes::profiles(range);
             let (mut all, mut with_mmu) = summarizing.consumers();
-            let outcome = driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, &mut with_mmu), limit, progress, &mut |o| release(o))?;
+            let mut kept = driver::Both(&mut driver::Both(&mut profiles, &mut counting), &mut with_mmu);
+            let outcome =
+                driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, &mut timeline), limit, progress, &mut |o| release(o))?;
             summarizing.finish();
-            outcome
+            (outcome, profiles.finish(), counting.finish())
         };
-        let KeptAnalyses { stats, syncs, profiles, cpu, timeline, .. } = kept;
         let mmu = std::mem::take(&mut summarizing.mmu);
-        let mut stats = stats.inner;
-        stats.finish();
         let summary = summarizing.summary.expect("finished");
         let mmu_page::MmuResult { utils: mmu, recovered_gomaxprocs } = mmu.finish();
         let mmu = match range {
@@ -169,13 +175,13 @@ impl Analysis {
             header: HeaderInfo::of(data),
             outcome,
             range,
-            stats,
-            syncs: syncs.inner,
+            stats: counted.stats,
+            syncs: counted.syncs,
             summary,
-            profiles: profiles.finish(),
+            profiles,
             mmu,
             mmu_recovered_gomaxprocs: recovered_gomaxprocs,
-            cpu: cpu.inner,
+            cpu: counted.cpu,
             // timeline
             timeline: timeline.map(TimelineBuilder::finish).unwrap_or_default(),
         })

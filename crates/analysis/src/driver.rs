@@ -105,31 +105,8 @@ pub fn run_releasing<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     // A v1 trace's initial GOMAXPROCS is told once, when known (Go 1.22+ traces have none).
     let mut gomaxprocs_pending = reader.version().is_v1();
     loop {
-        match reader.read_event() {
-            Ok(Some(ev)) => {
-                if gomaxprocs_pending {
-                    if let Some((time, procs)) = reader.initial_gomaxprocs() {
-                        gomaxprocs_pending = false;
-                        all.initial_gomaxprocs(time, procs);
-                        if out.events_read < limit {
-                            kept.initial_gomaxprocs(time, procs);
-                        }
-                    }
-                }
-                out.events_read += 1;
-                all.event(&ev);
-                if out.events_read <= limit {
-                    kept.event(&ev);
-                }
-                if ev.kind() == EventKind::Sync {
-                    out.events_kept = out.events_read;
-                    out.bytes_valid = reader.bytes_at_last_sync() as u64;
-                }
-                if out.events_read.is_multiple_of(PROGRESS_EVERY) {
-                    progress(reader.bytes_read() as u64, total);
-                    release(reader.bytes_done() as u64);
-                }
-            }
+        match reader.next_event() {
+            Ok(Some(_)) => {}
             Ok(None) => {
                 out.strict_ok = true;
                 out.events_kept = out.events_read;
@@ -140,6 +117,29 @@ pub fn run_releasing<A: Consumer + ?Sized, K: Consumer + ?Sized>(
                 out.error = Some(e);
                 break;
             }
+        }
+        let ev = reader.current().expect("an event was just read");
+        if gomaxprocs_pending {
+            if let Some((time, procs)) = reader.initial_gomaxprocs() {
+                gomaxprocs_pending = false;
+                all.initial_gomaxprocs(time, procs);
+                if out.events_read < limit {
+                    kept.initial_gomaxprocs(time, procs);
+                }
+            }
+        }
+        out.events_read += 1;
+        all.event(ev);
+        if out.events_read <= limit {
+            kept.event(ev);
+        }
+        if ev.kind() == EventKind::Sync {
+            out.events_kept = out.events_read;
+            out.bytes_valid = reader.bytes_at_last_sync() as u64;
+        }
+        if out.events_read.is_multiple_of(PROGRESS_EVERY) {
+            progress(reader.bytes_read() as u64, total);
+            release(reader.bytes_done() as u64);
         }
     }
     progress(total, total);

@@ -23,6 +23,7 @@ pub mod list;
 pub mod mmu;
 pub mod mmu_page;
 mod passes;
+pub mod relay;
 pub mod pprof;
 pub mod pprof_proto;
 pub mod queries;
@@ -47,6 +48,22 @@ pub trait Consumer {
     /// A Go 1.11–1.21 trace's GOMAXPROCS when tracing started, which no event carries (see
     /// [`gotrace::Reader::initial_gomaxprocs`]): told once, before the first event after it.
     fn initial_gomaxprocs(&mut self, _time: gotrace::Time, _procs: u64) {}
+}
+
+/// A consumer that may be absent (then it sees nothing).
+impl<C: Consumer> Consumer for Option<C> {
+    #[inline]
+    fn event(&mut self, ev: &Event) {
+        if let Some(c) = self {
+            c.event(ev);
+        }
+    }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        if let Some(c) = self {
+            c.initial_gomaxprocs(time, procs);
+        }
+    }
 }
 
 /// Reads the trace once and computes every analysis: the whole document, lists included.

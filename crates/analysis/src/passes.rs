@@ -1,8 +1,7 @@
 //! The consumers of the one pass, grouped as the pass runs them: the goroutine summarizers
-//! (every event read) with the MMU builders (kept events), and the other analyses (the kept
-//! events). Natively each group reads the trace on a thread of its own; the groups are split
-//! so that both take about as long. Each group calls its members directly: no dynamic
-//! dispatch per event and member (it costs much in wasm).
+//! (every event read) with the MMU builders (kept events), the blocking profiles, the
+//! counting analyses and the timeline (kept events). Each group calls its members directly:
+//! no dynamic dispatch per event and member (it costs much in wasm).
 
 use crate::cpu::CpuSamples;
 use crate::driver::Both;
@@ -12,7 +11,6 @@ use crate::range::{InRange, LastTime, TimeRange};
 use crate::report::SyncsAndMetrics;
 use crate::stats::Stats;
 use crate::summary::{Summarizer, Summary};
-use crate::timeline::TimelineBuilder;
 use crate::Consumer;
 
 /// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other
@@ -78,41 +76,51 @@ impl Consumer for SummarizersOf<'_> {
     }
 }
 
-/// The analyses that see the kept events (all but the summaries).
-pub(crate) struct KeptAnalyses {
-    pub stats: InRange<Stats>,
-    pub syncs: InRange<SyncsAndMetrics>,
-    pub profiles: BlockingProfiles,
-    pub cpu: InRange<CpuSamples>,
-    /// The web app's timeline, if wanted.
-    pub timeline: Option<TimelineBuilder>,
+/// The counting analyses: they see the kept events.
+pub(crate) struct Counting {
+    stats: InRange<Stats>,
+    syncs: InRange<SyncsAndMetrics>,
+    cpu: InRange<CpuSamples>,
 }
 
-impl KeptAnalyses {
-    pub fn new(range: Option<TimeRange>, with_timeline: bool) -> KeptAnalyses {
+/// What [`Counting`] found.
+pub(crate) struct Counted {
+    pub stats: Stats,
+    pub syncs: SyncsAndMetrics,
+    pub cpu: CpuSamples,
+}
+
+impl Counting {
+    pub fn new(range: Option<TimeRange>) -> Counting {
         let r = range.unwrap_or(TimeRange::ALL);
-        KeptAnalyses {
+        Counting {
             stats: InRange { inner: Stats::new(), range: r },
             syncs: InRange { inner: SyncsAndMetrics::default(), range: r },
-            profiles: match range {
-                Some(r) => BlockingProfiles::with_range(r.from, r.to),
-                None => BlockingProfiles::new(),
-            },
             cpu: InRange { inner: CpuSamples::new(), range: r },
-            timeline: with_timeline.then(TimelineBuilder::new),
         }
+    }
+
+    /// Finishes each analysis once every event is read.
+    pub fn finish(self) -> Counted {
+        let mut stats = self.stats.inner;
+        stats.finish();
+        Counted { stats, syncs: self.syncs.inner, cpu: self.cpu.inner }
     }
 }
 
-impl Consumer for KeptAnalyses {
+impl Consumer for Counting {
     #[inline]
     fn event(&mut self, ev: &gotrace::Event) {
         self.stats.event(ev);
         self.syncs.event(ev);
-        self.profiles.event(ev);
         self.cpu.event(ev);
-        if let Some(t) = &mut self.timeline {
-            t.event(ev);
-        }
+    }
+}
+
+/// The blocking profiles (kept events), restricted to the range if any.
+pub(crate) fn profiles(range: Option<TimeRange>) -> BlockingProfiles {
+    match range {
+        Some(r) => BlockingProfiles::with_range(r.from, r.to),
+        None => BlockingProfiles::new(),
     }
 }

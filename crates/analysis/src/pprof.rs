@@ -235,14 +235,17 @@ struct Open {
     ev: Event,
 }
 
+/// (kind << 32 | record) -> (count, time) contributed by one goroutine.
+type Contributions = FxHashMap<u64, (u64, i64)>;
+
 #[derive(Debug, Default)]
 struct GoState4 {
     /// The event that began the open sample of each kind.
     open: [Option<Open>; 4],
     held: Vec<Held>,
-    /// (kind << 32 | record) -> (count, time) contributed by this goroutine, for per-group
-    /// profiles; the latest record of each kind accumulates in `pending` first.
-    contributions: FxHashMap<u64, (u64, i64)>,
+    /// What this goroutine contributed, for per-group profiles; the latest record of each
+    /// kind accumulates in `pending` first.
+    contributions: Contributions,
     /// (record, count, time) not yet in `contributions`, by kind (count 0: none).
     pending: [(u32, u64, i64); 4],
 }
@@ -373,7 +376,8 @@ impl BlockingProfiles {
                 g.flush(k);
             }
         }
-        FinishedProfiles { goroutines: slots, records: self.records }
+        let goroutines = slots.into_iter().map(|(id, g)| (id, g.contributions)).collect();
+        FinishedProfiles { goroutines, records: self.records }
     }
 }
 
@@ -457,7 +461,8 @@ impl Consumer for BlockingProfiles {
 /// Profiles after the pass: whole-trace or restricted to some goroutines.
 #[derive(Debug)]
 pub struct FinishedProfiles {
-    goroutines: Vec<(GoId, GoState4)>,
+    /// Each goroutine's contributions.
+    goroutines: Vec<(GoId, Contributions)>,
     records: [Records; 4],
 }
 
@@ -469,7 +474,7 @@ impl FinishedProfiles {
             if !filter(*id) {
                 continue;
             }
-            for (&key, &(n, t)) in &g.contributions {
+            for (&key, &(n, t)) in g {
                 if (key >> 32) as usize == k {
                     let rec = key as u32 as usize;
                     acc[rec].0 += n;

@@ -9,7 +9,7 @@ pub fn bench(data: &[u8]) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let mut events = 0u64;
     let mut reader = gotrace::Reader::new(data)?;
-    while let Some(_ev) = reader.read_event()? {
+    while reader.next_event()?.is_some() {
         events += 1;
     }
     let parse_s = t.elapsed().as_secs_f64();

@@ -21,6 +21,7 @@ mod error;
 mod event;
 mod generation;
 mod go_table;
+mod handoff;
 mod order;
 mod reader;
 mod resources;
@@ -36,6 +37,7 @@ pub use event::{
     ClockSnapshot, Event, EventKind, ExperimentalEvent, Label, Log, Metric, Range, Region, Stack, StackFrame, StateTransition, Sync,
     Task, Time,
 };
+pub use handoff::{Packer, Packet, Unpacker};
 pub use reader::Reader;
 pub use resources::{GoId, GoState, ProcId, ProcState, ResourceId, ResourceKind, StackId, StringId, TaskId, ThreadId};
 pub use table::{EvTable, ExperimentalBatch};

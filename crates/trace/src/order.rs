@@ -305,6 +305,12 @@ impl Ordering {
         self.queue.is_empty()
     }
 
+    /// The next ordered event, lent.
+    #[inline]
+    pub fn front(&self) -> Option<&Event> {
+        self.queue.front()
+    }
+
     /// The next ordered event, in place.
     #[inline]
     pub fn front_mut(&mut self) -> Option<&mut Event> {

@@ -44,6 +44,10 @@ pub struct Reader<'a> {
     last_read_start: usize,
     /// A Go 1.11-1.21 trace, parsed whole by `new` (as Go's `NewReader`), converted lazily.
     v1: Option<Box<crate::v1::V1Reader>>,
+    /// The v1 event made by the last call, until it is taken or done with.
+    v1_current: Option<Event>,
+    /// Whether the front event (of the queue, or `v1_current`) was lent by `next_event`.
+    lent: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -72,6 +76,8 @@ impl<'a> Reader<'a> {
             in_use_from: pos,
             last_read_start: pos,
             v1,
+            v1_current: None,
+            lent: false,
         })
     }
 
@@ -112,18 +118,57 @@ impl<'a> Reader<'a> {
 
     /// The next event, `Ok(None)` at the end. After an error, returns `Ok(None)`.
     pub fn read_event(&mut self) -> Result<Option<Event>, Error> {
-        if self.done || self.failed {
+        if !self.advance()? {
             return Ok(None);
+        }
+        Ok(if self.v1.is_some() { self.v1_current.take() } else { self.order.next() })
+    }
+
+    /// [`read_event`](Self::read_event), lending the event instead of moving it out: the
+    /// reader keeps it until the next call. Cheaper for callers that only look at each event.
+    #[inline]
+    pub fn next_event(&mut self) -> Result<Option<&Event>, Error> {
+        if !self.advance()? {
+            return Ok(None);
+        }
+        self.lent = true;
+        Ok(self.current())
+    }
+
+    /// The event the last [`next_event`](Self::next_event) lent, while the reader keeps it.
+    #[inline]
+    pub fn current(&self) -> Option<&Event> {
+        if !self.lent {
+            return None;
+        }
+        if self.v1.is_some() {
+            self.v1_current.as_ref()
+        } else {
+            self.order.front()
+        }
+    }
+
+    /// Makes the next event the front of the ordering's queue (or `v1_current`); false at
+    /// the end and after an error.
+    fn advance(&mut self) -> Result<bool, Error> {
+        if std::mem::take(&mut self.lent) {
+            // The event lent last is done with.
+            self.v1_current = None;
+            self.order.next();
+        }
+        if self.done || self.failed {
+            return Ok(false);
         }
         if let Some(v1) = self.v1.as_deref_mut() {
             let r = v1.read_event();
             self.failed = r.is_err();
-            return r;
+            self.v1_current = r?;
+            return Ok(self.v1_current.is_some());
         }
         // The event is checked and fixed where it is queued, and moved once, to the caller.
         match self.fill() {
             Ok(true) => {}
-            Ok(false) => return Ok(None),
+            Ok(false) => return Ok(false),
             Err(e) => {
                 self.failed = true;
                 return Err(e);
@@ -144,7 +189,7 @@ impl<'a> Reader<'a> {
         if ev.base.typ == spec::EV_SYNC_EVENT {
             self.bytes_at_sync = self.pos;
         }
-        Ok(self.order.next())
+        Ok(true)
     }
 
     fn gen_number(&self) -> u64 {

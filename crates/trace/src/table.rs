@@ -9,7 +9,7 @@ use crate::resources::{StackId, StringId, ThreadId};
 
 /// Ids to values, dense (a vector) when the ids allow, else sparse (a map). Id 0 always reads
 /// as the empty value, as in Go.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct DataTable<T> {
     dense: Vec<Option<T>>,
     /// Which dense ids are present: a bitset small enough to stay in cache, for the checks
@@ -146,6 +146,20 @@ pub(crate) struct ExtraStrings {
     ids: FxHashMap<Rc<str>, u64>,
 }
 
+impl ExtraStrings {
+    /// Adds a string that is not there yet; returns its id.
+    pub(crate) fn push(&mut self, s: Rc<str>) -> u64 {
+        self.list.push(s.clone());
+        let id = self.list.len() as u64;
+        self.ids.insert(s, id);
+        id
+    }
+
+    pub(crate) fn list(&self) -> &[Rc<str>] {
+        &self.list
+    }
+}
+
 /// Everything events of one generation refer to.
 #[derive(Debug, Default)]
 pub struct EvTable {
@@ -180,10 +194,7 @@ impl EvTable {
         if let Some(&id) = e.ids.get(&s) {
             return id;
         }
-        e.list.push(s.clone());
-        let id = e.list.len() as u64;
-        e.ids.insert(s, id);
-        id
+        e.push(s)
     }
 
     pub(crate) fn extra_string(&self, id: u64) -> Rc<str> {
