@@ -1,5 +1,5 @@
 //! The trace file's bytes. On Unix a regular file is mapped rather than read, so that the
-//! pages the readers are done with can go while the analysis goes on (see
+//! pages the reader is done with can go while the analysis goes on (see
 //! [`gotrace_analysis::Analysis::run_releasing`]): the whole file is never in memory at once.
 //! Anything else (a pipe, an empty file, a failed mapping, another system) is read into
 //! memory.

@@ -10,7 +10,7 @@ pub fn analyze(path: &str, input: &TraceBytes, json: bool, range: Option<gotrace
     let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // The document has no timeline: do not build one.
     let opts = gotrace_analysis::Options { range, timeline: false, ..Default::default() };
-    // The pages of the file the readers are done with go as the analysis goes on.
+    // The pages of the file the reader is done with go as the analysis goes on.
     let release = |offset| input.release_before(offset);
     let analysis = match gotrace_analysis::Analysis::run_releasing(input.bytes(), &name, &opts, &mut |_, _| {}, &release) {
         Ok(a) => a,

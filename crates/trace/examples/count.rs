@@ -8,7 +8,7 @@ fn main() {
     let mut n = 0u64;
     let mut r = gotrace::Reader::new(&data).expect("a trace");
     loop {
-        match r.read_event() {
+        match r.next_event() {
             Ok(Some(_)) => n += 1,
             Ok(None) => break,
             Err(e) => {

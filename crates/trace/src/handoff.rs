@@ -168,10 +168,13 @@ impl Unpacker {
         // The indices of the next table and string to take (usize::MAX: none left).
         let at = |x: Option<usize>| x.unwrap_or(usize::MAX);
         let (mut table_at, mut extra_at) = (at(tables.as_slice().first().map(|t| t.0)), at(extra.as_slice().first().map(|s| s.0)));
+        // One event, rewritten for each packed one: its tables change only now and then.
+        let mut ev = Event { table: None, ctx: SchedCtx::NONE, base: BaseEvent::default() };
         for (i, p) in packet.events.iter().enumerate() {
             while table_at == i {
                 let (_, t) = tables.next().expect("a table at this index");
                 self.table = Some(Rc::new(t.into_table()));
+                ev.table = None;
                 table_at = at(tables.as_slice().first().map(|t| t.0));
             }
             while extra_at == i {
@@ -181,8 +184,12 @@ impl Unpacker {
                 }
                 extra_at = at(extra.as_slice().first().map(|s| s.0));
             }
-            let table = if p.has_table { self.table.clone() } else { None };
-            f(&Event { table, ctx: p.ctx, base: BaseEvent { typ: p.typ, time: p.time, args: p.args } });
+            if p.has_table != ev.table.is_some() {
+                ev.table = if p.has_table { self.table.clone() } else { None };
+            }
+            ev.ctx = p.ctx;
+            ev.base = BaseEvent { typ: p.typ, time: p.time, args: p.args };
+            f(&ev);
         }
         drop(tables);
         packet.clear();
