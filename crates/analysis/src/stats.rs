@@ -97,6 +97,11 @@ pub struct Stats {
     reasons: Vec<(Box<str>, u64)>,
     /// Index in `reasons` of the last reason seen.
     last_reason: usize,
+    /// Where the text of the last reason seen was (address, length): a reason at the same place
+    /// is the same reason, without comparing the text. Strings stay where they are while their
+    /// generation is read; forgotten at each Sync, after which a string of a new generation
+    /// could be where one of an old one was.
+    last_reason_at: (usize, usize),
     /// Counts by label, folded into `events.labels` by `finish`.
     labels: FxHashMap<Box<str>, u64>,
     /// Counts by range name of RangeBegin, RangeActive and RangeEnd, folded into
@@ -166,12 +171,15 @@ impl Stats {
 
     #[inline]
     fn count_reason(&mut self, reason: &str) {
+        let at = (reason.as_ptr() as usize, reason.len());
         if let Some((r, n)) = self.reasons.get_mut(self.last_reason) {
-            if **r == *reason {
+            if at == self.last_reason_at || **r == *reason {
                 *n += 1;
+                self.last_reason_at = at;
                 return;
             }
         }
+        self.last_reason_at = at;
         match self.reasons.iter().position(|(r, _)| **r == *reason) {
             Some(i) => {
                 self.reasons[i].1 += 1;
@@ -200,7 +208,10 @@ impl Stats {
             e.events_with_stack += 1;
         }
         match k {
-            EventKind::Sync => self.syncs += 1,
+            EventKind::Sync => {
+                self.syncs += 1;
+                self.last_reason_at = (0, 0);
+            }
             EventKind::Label => {
                 if let Some(l) = ev.label() {
                     match self.labels.get_mut(l.label) {

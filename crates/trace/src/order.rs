@@ -106,9 +106,40 @@ struct UserRegion {
 struct Names {
     ids: FxHashMap<Box<str>, u32>,
     list: Vec<Box<str>>,
+    /// The number of the name of each string id of `table` seen (`u32::MAX`: not yet), so that
+    /// a name that recurs is not hashed again. Held, so that the pointer stays its own.
+    table: Option<Rc<EvTable>>,
+    by_id: Vec<u32>,
 }
 
 impl Names {
+    /// The number of the name with string id `id` in `t` (0: ""); `None` for an id `t` lacks.
+    #[inline]
+    fn intern_id(&mut self, t: &Rc<EvTable>, id: u64) -> Option<u32> {
+        if !self.table.as_ref().is_some_and(|c| Rc::ptr_eq(c, t)) {
+            self.table = Some(t.clone());
+            self.by_id.clear();
+        }
+        if let Some(&n) = self.by_id.get(id as usize) {
+            if n != u32::MAX {
+                return Some(n);
+            }
+        }
+        let n = match t.strings.get(id) {
+            Some(s) => self.intern(s),
+            None if id == 0 => self.intern(""),
+            None => return None,
+        };
+        // String ids are small and dense; others are interned each time.
+        if id < 1 << 16 {
+            if self.by_id.len() <= id as usize {
+                self.by_id.resize(id as usize + 1, u32::MAX);
+            }
+            self.by_id[id as usize] = n;
+        }
+        Some(n)
+    }
+
     fn intern(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.ids.get(s) {
             return id;
@@ -858,12 +889,10 @@ fn advance_user_task_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, 
     Ok((cur, true))
 }
 
-fn region_of(o: &mut Ordering, t: &EvTable, ev: &BaseEvent) -> Result<UserRegion, String> {
+fn region_of(o: &mut Ordering, t: &Rc<EvTable>, ev: &BaseEvent) -> Result<UserRegion, String> {
     let name_id = ev.args[1];
-    let name = match t.strings.get(name_id) {
-        Some(s) => o.region_names.intern(s),
-        None if name_id == 0 => o.region_names.intern(""),
-        None => return Err(format!("invalid string ID {name_id} for {} event", ev.typ)),
+    let Some(name) = o.region_names.intern_id(t, name_id) else {
+        return Err(format!("invalid string ID {name_id} for {} event", ev.typ));
     };
     Ok(UserRegion { task: TaskId(ev.args[0]), name })
 }
