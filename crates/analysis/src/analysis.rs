@@ -6,7 +6,7 @@ use crate::passes::{self, Counting, Summarizing};
 use crate::pprof::{FinishedProfiles, ProfileKind};
 use crate::range::{clip_series, TimeRange};
 use crate::report::{self, Counts, FileInfo, HeaderInfo, PprofInfo, Report, SyncsAndMetrics};
-use crate::stats::Stats;
+use crate::stats::{Share, Stats};
 use crate::summary::Summary;
 use crate::timeline::TimelineBuilder;
 use crate::{goroutines, mmu_page, regions, tasks};
@@ -123,42 +123,46 @@ impl Analysis {
         let (range, with_timeline) = (opts.range, opts.timeline);
         let mut timeline = with_timeline.then(TimelineBuilder::new);
         let mut summarizing = Summarizing::new(range);
-        let counting = Counting::new(range);
         let (outcome, profiles, counted) = if parallel(opts) {
             // The trace read once, on this thread; the summaries, utilization functions and
             // profiles on a second thread, fed by a relay of the events read. The counting
-            // analyses go where the time is: on this thread unless it builds the timeline.
+            // analyses go where the time is: the stats of the state transitions on the second
+            // thread, the rest on this one, unless this one builds the timeline.
             let (relay, receiving) = crate::relay::relay();
-            let (mut counting_here, counting_there) =
-                if with_timeline { (None, Some(counting)) } else { (Some(counting), None) };
-            let (outcome, profiles, counted_there) = std::thread::scope(|scope| {
+            let (mut counting_here, counting_there, transitions_there) = if with_timeline {
+                (None, Some(Counting::new(range, Share::All)), None)
+            } else {
+                (Some(Counting::new(range, Share::Rest)), None, Some(passes::transition_stats(range)))
+            };
+            let (outcome, profiles, counted_there, transitions) = std::thread::scope(|scope| {
                 let analysed = scope.spawn(|| {
-                    let mut counting = counting_there;
+                    let (mut counting, mut transitions) = (counting_there, transitions_there);
                     let mut profiles = passes::profiles(range);
                     let (mut all, mut with_mmu) = summarizing.consumers();
-                    let mut kept = driver::Both(&mut profiles, &mut counting);
+                    let mut counts = driver::Both(&mut counting, &mut transitions);
+                    let mut kept = driver::Both(&mut profiles, &mut counts);
                     receiving.feed(&mut all, &mut driver::Both(&mut kept, &mut with_mmu), limit);
                     summarizing.finish();
-                    (profiles.finish(), counting.map(Counting::finish))
+                    (profiles.finish(), counting.map(|c| c.finish(None)), transitions)
                 });
                 let mut relay = relay;
                 let mut here = driver::Both(&mut timeline, &mut counting_here);
                 let outcome = driver::run_releasing(data, &mut relay, &mut here, limit, progress, &mut |o| release(o));
                 relay.finish();
-                let (profiles, counted) = analysed.join().expect("the analyses' thread does not panic");
-                (outcome, profiles, counted)
+                let (profiles, counted, transitions) = analysed.join().expect("the analyses' thread does not panic");
+                (outcome, profiles, counted, transitions)
             });
-            let counted = counted_there.or_else(|| counting_here.map(Counting::finish)).expect("counted on one thread");
+            let counted = counted_there.or_else(|| counting_here.map(|c| c.finish(transitions))).expect("counted on one thread");
             (outcome?, profiles, counted)
         } else {
-            let mut counting = counting;
+            let mut counting = Counting::new(range, Share::All);
             let mut profiles = passes::profiles(range);
             let (mut all, mut with_mmu) = summarizing.consumers();
             let mut kept = driver::Both(&mut driver::Both(&mut profiles, &mut counting), &mut with_mmu);
             let outcome =
                 driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, &mut timeline), limit, progress, &mut |o| release(o))?;
             summarizing.finish();
-            (outcome, profiles.finish(), counting.finish())
+            (outcome, profiles.finish(), counting.finish(None))
         };
         let mmu = std::mem::take(&mut summarizing.mmu);
         let summary = summarizing.summary.expect("finished");

@@ -9,7 +9,7 @@ use crate::mmu_page::MmuBuilders;
 use crate::pprof::BlockingProfiles;
 use crate::range::{InRange, LastTime, TimeRange};
 use crate::report::SyncsAndMetrics;
-use crate::stats::Stats;
+use crate::stats::{Share, Stats};
 use crate::summary::{Summarizer, Summary};
 use crate::Consumer;
 
@@ -91,18 +91,24 @@ pub(crate) struct Counted {
 }
 
 impl Counting {
-    pub fn new(range: Option<TimeRange>) -> Counting {
+    /// Counting with the stats of `share` of the events (the other share counted elsewhere,
+    /// see [`transition_stats`]).
+    pub fn new(range: Option<TimeRange>, share: Share) -> Counting {
         let r = range.unwrap_or(TimeRange::ALL);
         Counting {
-            stats: InRange { inner: Stats::new(), range: r },
+            stats: InRange { inner: Stats::share(share), range: r },
             syncs: InRange { inner: SyncsAndMetrics::default(), range: r },
             cpu: InRange { inner: CpuSamples::new(), range: r },
         }
     }
 
-    /// Finishes each analysis once every event is read.
-    pub fn finish(self) -> Counted {
+    /// Finishes each analysis once every event is read, with the stats of the transitions if
+    /// this counted the rest.
+    pub fn finish(self, transitions: Option<InRange<Stats>>) -> Counted {
         let mut stats = self.stats.inner;
+        if let Some(t) = transitions {
+            stats.add_transitions(t.inner);
+        }
         stats.finish();
         Counted { stats, syncs: self.syncs.inner, cpu: self.cpu.inner }
     }
@@ -115,6 +121,12 @@ impl Consumer for Counting {
         self.syncs.event(ev);
         self.cpu.event(ev);
     }
+}
+
+/// The stats of the state transitions (kept events in the range), to join with a [`Counting`]
+/// of [`Share::Rest`].
+pub(crate) fn transition_stats(range: Option<TimeRange>) -> InRange<Stats> {
+    InRange { inner: Stats::share(Share::Transitions), range: range.unwrap_or(TimeRange::ALL) }
 }
 
 /// The blocking profiles (kept events), restricted to the range if any.

@@ -60,6 +60,18 @@ impl IdSet {
         self.insert_slow(id)
     }
 
+    /// Adds the ids of `other`.
+    fn union(&mut self, other: &IdSet) {
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (w, o) in self.bits.iter_mut().zip(&other.bits) {
+            *w |= o;
+        }
+        self.other.extend(other.other.iter().copied());
+        self.len = self.bits.iter().map(|w| w.count_ones() as usize).sum::<usize>() + self.other.len();
+    }
+
     #[inline(never)]
     fn insert_slow(&mut self, id: i64) -> bool {
         let new = if (0..Self::DENSE).contains(&id) {
@@ -78,9 +90,22 @@ impl IdSet {
     }
 }
 
+/// Which events a [`Stats`] looks at: all, or one of two shares that [`Stats::add_transitions`]
+/// joins, so that two threads can share the work.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    #[default]
+    All,
+    /// The state transitions only (most events).
+    Transitions,
+    /// Every other event, and the time and resources of all.
+    Rest,
+}
+
 /// One pass over the kept events.
 #[derive(Debug, Default)]
 pub struct Stats {
+    share: Share,
     pub events: EventCounts,
     goroutines: IdSet,
     procs: IdSet,
@@ -112,7 +137,42 @@ pub struct Stats {
 
 impl Stats {
     pub fn new() -> Stats {
-        Stats { min: i64::MAX, max: i64::MIN, last_ctx: (GoId::NONE, ProcId::NONE, ThreadId::NONE), ..Default::default() }
+        Self::share(Share::All)
+    }
+
+    /// Stats of a share of the events.
+    pub fn share(share: Share) -> Stats {
+        Stats { share, min: i64::MAX, max: i64::MIN, last_ctx: (GoId::NONE, ProcId::NONE, ThreadId::NONE), ..Default::default() }
+    }
+
+    /// Adds the counts of the [`Share::Transitions`] share to these of the [`Share::Rest`]
+    /// (before [`finish`](Self::finish)): then they are the counts of all events.
+    pub fn add_transitions(&mut self, t: Stats) {
+        debug_assert!(self.share == Share::Rest && t.share == Share::Transitions);
+        for (a, b) in self.kind_counts.iter_mut().zip(t.kind_counts) {
+            *a += b;
+        }
+        self.events.events_with_stack += t.events.events_with_stack;
+        for (ra, rb) in self.go_transitions.iter_mut().zip(t.go_transitions) {
+            for (a, b) in ra.iter_mut().zip(rb) {
+                *a += b;
+            }
+        }
+        for (ra, rb) in self.proc_transitions.iter_mut().zip(t.proc_transitions) {
+            for (a, b) in ra.iter_mut().zip(rb) {
+                *a += b;
+            }
+        }
+        for (r, n) in t.reasons {
+            match self.reasons.iter_mut().find(|(s, _)| *s == r) {
+                Some((_, m)) => *m += n,
+                None => self.reasons.push((r, n)),
+            }
+        }
+        self.goroutines.union(&t.goroutines);
+        self.procs.union(&t.procs);
+        self.max_goroutine = self.max_goroutine.max(t.max_goroutine);
+        self.share = Share::All;
     }
 
     pub fn goroutines(&self) -> usize {
@@ -276,7 +336,18 @@ impl Stats {
 impl Consumer for Stats {
     fn event(&mut self, ev: &Event) {
         let k = ev.kind();
-        self.kind_counts[k as usize] += 1;
+        if self.share == Share::Transitions {
+            match k {
+                EventKind::StateTransition => {
+                    self.kind_counts[k as usize] += 1;
+                    self.transition(ev);
+                }
+                // A new generation: see `last_reason_at`.
+                EventKind::Sync => self.last_reason_at = (0, 0),
+                _ => {}
+            }
+            return;
+        }
         let t = ev.time();
         self.first.get_or_insert(t);
         self.last = t;
@@ -295,9 +366,19 @@ impl Consumer for Stats {
         }
         self.last_ctx = (g, p, m);
         if k != EventKind::StateTransition {
+            self.kind_counts[k as usize] += 1;
             self.other_event(ev, k);
-            return;
+        } else if self.share == Share::All {
+            self.kind_counts[k as usize] += 1;
+            self.transition(ev);
         }
+    }
+}
+
+impl Stats {
+    /// A state transition event.
+    #[inline(always)]
+    fn transition(&mut self, ev: &Event) {
         if ev.stack().is_present() {
             self.events.events_with_stack += 1;
         }
@@ -312,8 +393,8 @@ impl Consumer for Stats {
         if !reason.is_empty() {
             self.count_reason(reason);
         }
-        // The event's own goroutine is in the set already.
-        if id != g {
+        // The event's own goroutine is in the set already (of the share that counts resources).
+        if id != ev.goroutine() {
             self.add_goroutine(id);
         }
     }
