@@ -210,8 +210,19 @@ impl Analysis {
         let (start, end) = self.span();
         let summary = &self.summary;
         let (goroutines, goroutine_summary, goroutine_groups) = goroutines::goroutine_sections(summary);
-        let (tasks, task_types) = tasks::task_sections(summary, start, end, detail == Detail::Full);
-        let (regions, region_types) = regions::region_sections(summary, start, end, detail == Detail::Full);
+        let full = detail == Detail::Full;
+        // The task sections and the region types each read the whole summary: natively, on
+        // two threads.
+        let ((tasks, task_types), region_types) = if parallel(&Options::default()) {
+            std::thread::scope(|scope| {
+                let types = scope.spawn(|| regions::region_types(summary, start, end));
+                let tasks = tasks::task_sections(summary, start, end, full);
+                (tasks, types.join().expect("the region types' thread does not panic"))
+            })
+        } else {
+            (tasks::task_sections(summary, start, end, full), regions::region_types(summary, start, end))
+        };
+        let regions = regions::region_list(summary, start, end, full);
         let counts = Counts {
             goroutines: self.stats.goroutines(),
             procs: self.stats.procs(),

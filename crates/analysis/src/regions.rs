@@ -68,9 +68,8 @@ fn kind(ev: &Option<EventRef>) -> String {
     ev.as_ref().map(|e| e.kind().as_str().to_string()).unwrap_or_default()
 }
 
-/// Every region of every goroutine (by goroutine, then start; only with `list`) and the
-/// region types.
-pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> (List<'_, RegionInfo>, Vec<RegionTypeInfo>) {
+/// The `region_types` section: regions by type and location, with their histograms.
+pub fn region_types(summary: &Summary, trace_start: i64, trace_end: i64) -> Vec<RegionTypeInfo> {
     // Types by (name, top PC); the frame is resolved once per type.
     let mut types: FxHashMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = FxHashMap::default();
     for r in summary.listed_region_keys() {
@@ -92,8 +91,13 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
     types.sort_by(|a, b| {
         (a.typ.as_str(), a.frame.pc, a.frame.func.as_str(), a.frame.line).cmp(&(b.typ.as_str(), b.frame.pc, b.frame.func.as_str(), b.frame.line))
     });
-    // Made while the document is written: on a big trace the list is hundreds of MB.
-    let regions = if list {
+    types
+}
+
+/// The `regions` section, every region of every goroutine (by goroutine, then start; empty
+/// unless `list`), made while the document is written: on a big trace it is hundreds of MB.
+pub fn region_list(summary: &Summary, trace_start: i64, trace_end: i64, list: bool) -> List<'_, RegionInfo> {
+    if list {
         List::lazy(move |f| {
             for g in summary.goroutines.values() {
                 summary.goroutine_regions(g).for_each(|r| f(region_info(g.id.0, &r, trace_start, trace_end)));
@@ -101,8 +105,7 @@ pub fn region_sections(summary: &Summary, trace_start: i64, trace_end: i64, list
         })
     } else {
         List::default()
-    };
-    (regions, types)
+    }
 }
 
 /// The regions of one type, as the /userregion page lists them: those whose start's outermost
