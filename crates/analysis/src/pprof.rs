@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use gotrace::{Event, GoId, GoState};
+use gotrace::{Event, EventKind, GoId, GoState};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -343,9 +343,8 @@ pub struct BlockingProfiles {
     records: [Records; 4],
     /// Only time inside [from, to] counts (the whole trace by default).
     range: Option<(i64, i64)>,
-    /// The last block reason seen and whether the sync profile tracks it: few reasons recur,
-    /// and a comparison costs less than the profile's substring searches.
-    last_reason: (Box<str>, bool),
+    /// Which profiles track the reasons seen lately.
+    reasons: ReasonCache,
 }
 
 impl BlockingProfiles {
@@ -407,22 +406,44 @@ fn close(g: &mut GoState4, records: &mut Records, range: Option<(i64, i64)>, sta
     g.contribute(k, rec, t);
 }
 
-/// Whether profile `k` (net or sync) samples a block for `reason`; `last` caches the sync
-/// profile's answer for the last reason.
-#[inline]
-fn tracks(last: &mut (Box<str>, bool), k: usize, reason: &str) -> bool {
-    if k != ProfileKind::Sync as usize {
-        return ProfileKind::ALL[k].tracks(reason);
+/// Which of the net and sync profiles sample a block for a reason, by where the reason's text
+/// is (address, length): few reasons recur, and a look here costs less than the profiles'
+/// string comparisons and substring searches. A string stays where it is while its generation
+/// is read: the cache is forgotten at each Sync, after which a string of a new generation could
+/// be where one of an old one was.
+#[derive(Debug, Default)]
+struct ReasonCache {
+    /// (address, length, bit k set: profile k tracks it), direct-mapped by address.
+    slots: [(usize, usize, u8); 8],
+}
+
+impl ReasonCache {
+    /// Whether profile `k` (net or sync) samples a block for `reason`.
+    #[inline]
+    fn tracks(&mut self, k: usize, reason: &str) -> bool {
+        let (addr, len) = (reason.as_ptr() as usize, reason.len());
+        let slot = &mut self.slots[(addr >> 3) % 8];
+        if slot.0 != addr || slot.1 != len {
+            let net = u8::from(ProfileKind::Net.tracks(reason)) << ProfileKind::Net as u8;
+            let sync = u8::from(ProfileKind::Sync.tracks(reason)) << ProfileKind::Sync as u8;
+            *slot = (addr, len, net | sync);
+        }
+        slot.2 & (1 << k) != 0
     }
-    if *last.0 != *reason {
-        *last = (reason.into(), ProfileKind::Sync.tracks(reason));
+
+    fn forget(&mut self) {
+        *self = ReasonCache::default();
     }
-    last.1
 }
 
 impl Consumer for BlockingProfiles {
     fn event(&mut self, ev: &Event) {
-        let Some((id, old, new)) = ev.goroutine_transition() else { return };
+        let Some((id, old, new)) = ev.goroutine_transition() else {
+            if ev.kind() == EventKind::Sync {
+                self.reasons.forget();
+            }
+            return;
+        };
         let (h, g) = self.goroutines.get(id);
         if old != new && new == GoState::Running && h.start_time == 0 {
             h.start_time = ev.time();
@@ -450,7 +471,7 @@ impl Consumer for BlockingProfiles {
             if closing & bit != 0 {
                 close(g, &mut self.records[k], self.range, h.start_time, k, ev);
                 h.mask &= !bit;
-            } else if k >= 2 || tracks(&mut self.last_reason, k, ev.transition_reason()) {
+            } else if k >= 2 || self.reasons.tracks(k, ev.transition_reason()) {
                 g.open[k] = Some(Open { time: ev.time(), key: stack_key(ev), ev: ev.clone() });
                 h.mask |= bit;
             }
