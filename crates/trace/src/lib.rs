@@ -27,6 +27,8 @@ mod reader;
 mod resources;
 pub mod spec;
 mod table;
+#[cfg(test)]
+mod test_traces;
 mod v1;
 mod varint;
 mod version;

@@ -366,8 +366,6 @@ impl Iterator for Reader<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::Reader;
 
     /// The lowest offset of the trace any batch the reader holds starts at.
@@ -376,27 +374,12 @@ mod tests {
         gen.chain(r.spill.iter().map(|s| &s.batch)).map(|b| b.offset).min().unwrap_or(usize::MAX)
     }
 
-    fn traces(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                traces(&p, out);
-            } else if p.extension().is_some_and(|x| x == "trace") {
-                out.push(p);
-            }
-        }
-    }
-
     /// What `bytes_done` promises (callers let those bytes go): no batch the reader still
     /// holds starts before it, at any event, on the project's fixtures and (if present) the
     /// shared corpus, whose Go 1.22–1.25 traces take the spill path.
     #[test]
     fn bytes_done_is_never_past_a_held_batch() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut files = Vec::new();
-        traces(&root.join("tests/traces"), &mut files);
-        traces(&root.join("../shared/traces"), &mut files);
+        let files = crate::test_traces::all();
         assert!(files.len() >= 6, "fixture traces found: {files:?}");
         let (mut checked, mut advanced) = (0, 0);
         for f in &files {
