@@ -165,7 +165,8 @@ impl<'a> Reader<'a> {
             self.v1_current = r?;
             return Ok(self.v1_current.is_some());
         }
-        // The event is checked and fixed where it is queued, and moved once, to the caller.
+        // The event is checked and fixed in place, at the front of the queue: lent from there,
+        // or moved out once, to the caller.
         match self.fill() {
             Ok(true) => {}
             Ok(false) => return Ok(false),
