@@ -3,6 +3,8 @@
 //! counting analyses and the timeline (kept events). Each group calls its members directly:
 //! no dynamic dispatch per event and member (it costs much in wasm).
 
+use gotrace::EventKind;
+
 use crate::cpu::CpuSamples;
 use crate::driver::Both;
 use crate::mmu_page::MmuBuilders;
@@ -76,11 +78,12 @@ impl Consumer for SummarizersOf<'_> {
     }
 }
 
-/// The counting analyses: they see the kept events.
+/// The counting analyses: they see the kept events in the range.
 pub(crate) struct Counting {
-    stats: InRange<Stats>,
-    syncs: InRange<SyncsAndMetrics>,
-    cpu: InRange<CpuSamples>,
+    range: TimeRange,
+    stats: Stats,
+    syncs: SyncsAndMetrics,
+    cpu: CpuSamples,
 }
 
 /// What [`Counting`] found.
@@ -94,32 +97,39 @@ impl Counting {
     /// Counting with the stats of `share` of the events (the other share counted elsewhere,
     /// see [`transition_stats`]).
     pub fn new(range: Option<TimeRange>, share: Share) -> Counting {
-        let r = range.unwrap_or(TimeRange::ALL);
         Counting {
-            stats: InRange { inner: Stats::share(share), range: r },
-            syncs: InRange { inner: SyncsAndMetrics::default(), range: r },
-            cpu: InRange { inner: CpuSamples::new(), range: r },
+            range: range.unwrap_or(TimeRange::ALL),
+            stats: Stats::share(share),
+            syncs: SyncsAndMetrics::default(),
+            cpu: CpuSamples::new(),
         }
     }
 
     /// Finishes each analysis once every event is read, with the stats of the transitions if
     /// this counted the rest.
     pub fn finish(self, transitions: Option<InRange<Stats>>) -> Counted {
-        let mut stats = self.stats.inner;
+        let mut stats = self.stats;
         if let Some(t) = transitions {
             stats.add_transitions(t.inner);
         }
         stats.finish();
-        Counted { stats, syncs: self.syncs.inner, cpu: self.cpu.inner }
+        Counted { stats, syncs: self.syncs, cpu: self.cpu }
     }
 }
 
 impl Consumer for Counting {
     #[inline]
     fn event(&mut self, ev: &gotrace::Event) {
+        if !self.range.contains(ev.time()) {
+            return;
+        }
         self.stats.event(ev);
-        self.syncs.event(ev);
-        self.cpu.event(ev);
+        // The others look at a few kinds of events only.
+        match ev.kind() {
+            EventKind::Sync | EventKind::Metric => self.syncs.event(ev),
+            EventKind::StackSample => self.cpu.event(ev),
+            _ => {}
+        }
     }
 }
 
