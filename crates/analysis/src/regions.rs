@@ -70,17 +70,34 @@ fn kind(ev: &Option<EventRef>) -> String {
 
 /// The `region_types` section: regions by type and location, with their histograms.
 pub fn region_types(summary: &Summary, trace_start: i64, trace_end: i64) -> Vec<RegionTypeInfo> {
-    // Types by (name, top PC); the frame is resolved once per type.
-    let mut types: FxHashMap<(&str, Option<u64>), (FrameInfo, TimeHistogram)> = FxHashMap::default();
-    for r in summary.listed_region_keys() {
-        let (is, ie) = (r.start.unwrap_or(trace_start), r.end.unwrap_or(trace_end));
-        let pc = r.stack.and_then(|s| s.pcs().last().copied());
-        let ty = types.entry((r.name, pc)).or_insert_with(|| (stack_top_frame(r.stack), TimeHistogram::default()));
-        ty.1.add(ie - is);
+    // Types by (name, top PC), the frame resolved once per type; regions that began at the
+    // same site are of the same type, which is looked up once per site.
+    let mut index: FxHashMap<(&str, Option<u64>), usize> = FxHashMap::default();
+    let mut found: Vec<(&str, FrameInfo, TimeHistogram)> = Vec::new();
+    let mut of_site = vec![usize::MAX; summary.site_count()];
+    for r in summary.listed_regions() {
+        let site = r.site().map(|s| s as usize);
+        let ty = match site.and_then(|s| of_site.get(s)) {
+            Some(&t) if t != usize::MAX => t,
+            _ => {
+                let k = r.key();
+                let pc = k.stack.and_then(|s| s.pcs().last().copied());
+                let t = *index.entry((k.name, pc)).or_insert_with(|| {
+                    found.push((k.name, stack_top_frame(k.stack), TimeHistogram::default()));
+                    found.len() - 1
+                });
+                if let Some(slot) = site.and_then(|s| of_site.get_mut(s)) {
+                    *slot = t;
+                }
+                t
+            }
+        };
+        let (is, ie) = (r.start().unwrap_or(trace_start), r.end().unwrap_or(trace_end));
+        found[ty].2.add(ie - is);
     }
     // Types whose frames agree (same location reached by another PC) are one, as in Go.
     let mut merged: BTreeMap<(&str, FrameInfo), TimeHistogram> = BTreeMap::new();
-    for ((name, _), (frame, h)) in types {
+    for (name, frame, h) in found {
         merged.entry((name, frame)).or_default().merge(&h);
     }
     let mut types: Vec<RegionTypeInfo> = merged

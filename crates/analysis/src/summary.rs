@@ -59,7 +59,7 @@ mod transitions;
 pub use event::{EventRef, StackRef, Transition};
 pub use exec_stats::GoroutineExecStats;
 pub use goroutine::GoroutineSummary;
-pub use region::{NameDurations, RegionExtent, RegionId, RegionKey, RegionStats, UserRegionSummary};
+pub use region::{ListedRegion, NameDurations, RegionExtent, RegionId, RegionKey, RegionStats, UserRegionSummary};
 pub use summarizer::Summarizer;
 pub use system::is_system_goroutine;
 pub use task::{Logs, TaskGoroutines, UserTaskSummary};
@@ -144,10 +144,10 @@ impl Summary {
         Some(RegionExtent::of(&self.data, id, self.data.regions.get(id.0 as usize)?))
     }
 
-    /// The [`RegionKey`] of every region in a goroutine's list (as many times as it is
-    /// listed), in the order their records were made: the records are read in the order they
-    /// are stored, not goroutine by goroutine (a cache miss per region on a big trace).
-    pub fn listed_region_keys(&self) -> impl Iterator<Item = RegionKey<'_>> + '_ {
+    /// Every region in a goroutine's list (as many times as it is listed), in the order their
+    /// records were made: the records are read in the order they are stored, not goroutine by
+    /// goroutine (a cache miss per region on a big trace).
+    pub fn listed_regions(&self) -> impl Iterator<Item = ListedRegion<'_>> + '_ {
         let mut listed = vec![0u32; self.data.regions.len()];
         for g in self.goroutines.values() {
             for &id in &g.regions {
@@ -157,9 +157,14 @@ impl Summary {
             }
         }
         let data = &self.data;
-        data.regions.iter().zip(listed).enumerate().filter(|(_, (_, n))| *n > 0).flat_map(move |(i, (r, n))| {
-            std::iter::repeat_n(RegionKey::of(data, RegionId(i as u32), r), n as usize)
+        data.regions.iter().zip(listed).enumerate().filter(|(_, (_, n))| *n > 0).flat_map(move |(i, (rec, n))| {
+            std::iter::repeat_n(ListedRegion { data, id: RegionId(i as u32), rec }, n as usize)
         })
+    }
+
+    /// The number of sites ([`ListedRegion::site`] is below it).
+    pub fn site_count(&self) -> usize {
+        self.data.store.sites.list.len()
     }
 
     /// A task's regions, in the order they began.

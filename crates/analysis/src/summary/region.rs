@@ -205,27 +205,58 @@ fn events(store: &Store, id: RegionId, r: &RegionRec, task: TaskId) -> (Option<E
     (start, r.end.event(store, inline(r.end_time, EventKind::RegionEnd)))
 }
 
-/// What the region types of the document need of a region: its name, the stack of its start
-/// (its location) and its start and end times. Made without looking up the region's task,
-/// a random access per region that cost most of the types' time on a big trace.
+/// What the region types of the document need of a region: its name and the stack of its start
+/// (its location). Made without looking up the region's task, a random access per region that
+/// cost most of the types' time on a big trace.
 #[derive(Debug, Clone, Copy)]
 pub struct RegionKey<'a> {
     pub name: &'a str,
     /// The start's stack (none without a start event).
     pub stack: Option<StackRef<'a>>,
-    pub start: Option<Time>,
-    pub end: Option<Time>,
 }
 
-impl<'a> RegionKey<'a> {
-    pub(crate) fn of(data: &'a SummaryData, id: RegionId, r: &RegionRec) -> RegionKey<'a> {
-        let store = &data.store;
-        let (start, end) = events(store, id, r, TaskId::NONE);
+/// A region as [`Summary::listed_regions`](super::Summary::listed_regions) gives it: its start
+/// and end times, its [`RegionKey`] made on demand.
+#[derive(Debug, Clone, Copy)]
+pub struct ListedRegion<'a> {
+    pub(super) data: &'a SummaryData,
+    pub(super) id: RegionId,
+    pub(super) rec: &'a RegionRec,
+}
+
+impl<'a> ListedRegion<'a> {
+    /// The site of its start when the start is described by it: regions with the same site
+    /// have the same key (the site is the start's goroutine, name and stack).
+    pub fn site(&self) -> Option<u32> {
+        (self.rec.start.is_some() && !self.rec.start.is_apart()).then(|| self.rec.start.payload())
+    }
+
+    /// The time of its start event (none if it began before the trace).
+    pub fn start(&self) -> Option<Time> {
+        let r = self.rec;
+        if r.start.is_apart() {
+            events(&self.data.store, self.id, r, TaskId::NONE).0.map(|ev| ev.time)
+        } else {
+            r.start.is_some().then_some(r.start_time)
+        }
+    }
+
+    /// The time of its end event (none if it was open at the end of the trace).
+    pub fn end(&self) -> Option<Time> {
+        let r = self.rec;
+        if r.end.is_apart() {
+            self.data.store.events.get(r.end.payload() as usize).map(|ev| ev.time)
+        } else {
+            r.end.is_some().then_some(r.end_time)
+        }
+    }
+
+    pub fn key(&self) -> RegionKey<'a> {
+        let (store, r) = (&self.data.store, self.rec);
+        let (start, _) = events(store, self.id, r, TaskId::NONE);
         RegionKey {
             name: store.names.name(store.sites.get(r.start.payload()).name),
             stack: start.map(|ev| EventRef::new(ev, store).stack()),
-            start: start.map(|ev| ev.time),
-            end: end.map(|ev| ev.time),
         }
     }
 }
