@@ -7,7 +7,7 @@ use crate::pprof::{FinishedProfiles, ProfileKind};
 use crate::range::{clip_series, TimeRange};
 use crate::report::{self, Counts, FileInfo, HeaderInfo, PprofInfo, Report, SyncsAndMetrics};
 use crate::stats::{Share, Stats};
-use crate::summary::Summary;
+use crate::summary::{Summary, Threads};
 use crate::timeline::TimelineBuilder;
 use crate::{goroutines, mmu_page, regions, tasks};
 
@@ -142,7 +142,7 @@ impl Analysis {
                     let mut counts = driver::Both(&mut counting, &mut transitions);
                     let mut kept = driver::Both(&mut profiles, &mut counts);
                     receiving.feed(&mut all, &mut driver::Both(&mut kept, &mut with_mmu), limit);
-                    summarizing.finish();
+                    summarizing.finish(Threads::Two);
                     (profiles.finish(), counting.map(|c| c.finish(None)), transitions)
                 });
                 let mut relay = relay;
@@ -161,7 +161,7 @@ impl Analysis {
             let mut kept = driver::Both(&mut driver::Both(&mut profiles, &mut counting), &mut with_mmu);
             let outcome =
                 driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, &mut timeline), limit, progress, &mut |o| release(o))?;
-            summarizing.finish();
+            summarizing.finish(Threads::One);
             (outcome, profiles.finish(), counting.finish(None))
         };
         let mmu = std::mem::take(&mut summarizing.mmu);

@@ -12,7 +12,7 @@ use crate::pprof::BlockingProfiles;
 use crate::range::{InRange, LastTime, TimeRange};
 use crate::report::SyncsAndMetrics;
 use crate::stats::{Share, Stats};
-use crate::summary::{Summarizer, Summary};
+use crate::summary::{Summarizer, Summary, Threads};
 use crate::Consumer;
 
 /// The goroutine summaries: like cmd/trace, the summarizer sees every event read (the other
@@ -48,15 +48,15 @@ impl Summarizing {
         (SummarizersOf { upto: &mut self.upto, before }, Both(&mut self.last, &mut self.mmu))
     }
 
-    /// Finalizes the summary once every event is read.
-    pub fn finish(&mut self) {
+    /// Finalizes the summary once every event is read (on two threads if told so).
+    pub fn finish(&mut self, threads: Threads) {
         let upto = std::mem::take(&mut self.upto.inner);
         self.summary = Some(match self.range {
-            None => upto.finalize(),
+            None => upto.finalize_on(threads),
             Some(r) => {
                 let end = r.to.min(self.last.0);
-                let before = std::mem::take(&mut self.before.inner).finalize_at(r.from.max(i64::MIN + 1).min(end));
-                crate::range::summary_in_range(&before, upto.finalize_at(end), r)
+                let before = std::mem::take(&mut self.before.inner).finalize_at(r.from.max(i64::MIN + 1).min(end), threads);
+                crate::range::summary_in_range(&before, upto.finalize_at(end, threads), r)
             }
         });
     }

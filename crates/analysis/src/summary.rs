@@ -60,7 +60,7 @@ pub use event::{EventRef, StackRef, Transition};
 pub use exec_stats::GoroutineExecStats;
 pub use goroutine::GoroutineSummary;
 pub use region::{ListedRegion, NameDurations, RegionExtent, RegionId, RegionKey, RegionStats, UserRegionSummary};
-pub use summarizer::Summarizer;
+pub use summarizer::{Summarizer, Threads};
 pub use system::is_system_goroutine;
 pub use task::{Logs, TaskGoroutines, UserTaskSummary};
 
@@ -85,6 +85,9 @@ pub(crate) struct SummaryData {
     pub store: Store,
     /// Regions by [`RegionId`].
     pub regions: paged::Paged<RegionRec>,
+    /// The index in `tasks` of a region's task, by the index its `task` holds (that of the
+    /// task's first mention).
+    pub region_tasks: Vec<u32>,
     /// Tasks by id.
     pub tasks: Vec<TaskRec>,
     pub task_regions: Lists<RegionId>,

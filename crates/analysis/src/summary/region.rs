@@ -183,7 +183,7 @@ pub struct RegionExtent<'a> {
 impl<'a> RegionExtent<'a> {
     pub(crate) fn of(data: &'a SummaryData, id: RegionId, r: &RegionRec) -> RegionExtent<'a> {
         let store = &data.store;
-        let task_id = data.tasks.get(r.task as usize).map_or(TaskId::NONE, |t| t.id);
+        let task_id = data.region_tasks.get(r.task as usize).and_then(|&t| data.tasks.get(t as usize)).map_or(TaskId::NONE, |t| t.id);
         let (start, end) = events(store, id, r, task_id);
         RegionExtent {
             task_id,

@@ -14,7 +14,7 @@ use super::region::{RegionId, RegionRec, Tag};
 use super::store::Store;
 use super::system::is_system_goroutine;
 use super::task::{Lists, LogRec, TaskRec, NO_G};
-use super::{Summary, SummaryData};
+use super::{GoroutineSummary, Summary, SummaryData};
 use crate::Consumer;
 
 /// Builds per-goroutine time statistics, tasks and regions from the ordered events.
@@ -170,36 +170,86 @@ impl Summarizer {
 
     /// [`finalize`](Self::finalize) as if the trace ended at `t` (not before the last event
     /// seen): goroutines still in a state count it up to `t`. For summaries of a time range.
-    pub fn finalize_at(mut self, t: Time) -> Summary {
+    pub fn finalize_at(mut self, t: Time, threads: Threads) -> Summary {
         self.last_ts = self.last_ts.max(t);
-        self.finalize()
+        self.finalize_on(threads)
     }
 
     /// Ends the analysis: closes every goroutine and its open regions at the time of the last
     /// event and returns the summary.
-    pub fn finalize(mut self) -> Summary {
-        let mut goroutines = BTreeMap::new();
-        let mut keyed: Vec<(Option<Time>, RegionId)> = Vec::new();
+    pub fn finalize(self) -> Summary {
+        self.finalize_on(Threads::One)
+    }
+
+    /// [`finalize`](Self::finalize), the goroutines' part and the tasks' on two threads if
+    /// told so.
+    pub fn finalize_on(mut self, threads: Threads) -> Summary {
         for i in 0..self.gs.slots.len() {
             self.finalize_goroutine(i as u32, self.last_ts, None);
-            let Some(mut g) = self.gs.slots[i].g.take() else { continue };
-            // None (no start event) sorts first; Go's sort is not stable, hence go_sort. (On
-            // the keys, copied out: the same comparisons, without chasing each region.)
-            let regions = &self.regions;
-            keyed.clear();
-            keyed.extend(g.regions.iter().map(|&id| (regions.get(id.0 as usize).and_then(RegionRec::sort_key), id)));
-            sort_func(&mut keyed, |a, b| a.0.cmp(&b.0));
-            g.regions.clear();
-            g.regions.extend(keyed.iter().map(|&(_, id)| id));
-            goroutines.insert(g.id, g.publish(&self.store.names));
         }
-        drop(keyed);
-        let Summarizer { gs, tasks, regions, logs, mut store, .. } = self;
+        let Summarizer { gs, tasks, regions, mut logs, mut store, .. } = self;
         store.go_ids = gs.ids;
         store.sites.freeze();
-        let data = tasks.finish(store, regions, logs);
+        let slots = gs.slots;
+        let publish = || publish_goroutines(slots, &regions, &store);
+        let (goroutines, tasks) = match threads {
+            Threads::One => (publish(), tasks.finish(&store, &regions, &mut logs)),
+            Threads::Two => std::thread::scope(|scope| {
+                let published = scope.spawn(publish);
+                let tasks = tasks.finish(&store, &regions, &mut logs);
+                (published.join().expect("the goroutines' thread does not panic"), tasks)
+            }),
+        };
+        let TaskLists { recs, region_tasks, task_regions, task_logs, task_goroutines, task_children } = tasks;
+        let data = SummaryData {
+            store,
+            regions,
+            region_tasks,
+            tasks: recs,
+            task_regions,
+            task_logs,
+            task_goroutines,
+            task_children,
+            logs,
+            shown: None,
+        };
         Summary { goroutines, data }
     }
+}
+
+/// How many threads [`Summarizer::finalize_on`] may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    One,
+    Two,
+}
+
+/// The goroutine summaries, by id, their regions sorted by start time.
+fn publish_goroutines(slots: Vec<super::goroutine::GoSlot>, regions: &Paged<RegionRec>, store: &Store) -> BTreeMap<GoId, GoroutineSummary> {
+    let mut goroutines = BTreeMap::new();
+    let mut keyed: Vec<(Option<Time>, RegionId)> = Vec::new();
+    for slot in slots {
+        let Some(mut g) = slot.g else { continue };
+        // None (no start event) sorts first; Go's sort is not stable, hence go_sort. (On
+        // the keys, copied out: the same comparisons, without chasing each region.)
+        keyed.clear();
+        keyed.extend(g.regions.iter().map(|&id| (regions.get(id.0 as usize).and_then(RegionRec::sort_key), id)));
+        sort_func(&mut keyed, |a, b| a.0.cmp(&b.0));
+        g.regions.clear();
+        g.regions.extend(keyed.iter().map(|&(_, id)| id));
+        goroutines.insert(g.id, g.publish(&store.names));
+    }
+    goroutines
+}
+
+/// What [`Tasks::finish`] makes of the tasks: the records sorted by id, and their lists.
+struct TaskLists {
+    recs: Vec<TaskRec>,
+    region_tasks: Vec<u32>,
+    task_regions: Lists<RegionId>,
+    task_logs: Lists<u32>,
+    task_goroutines: Lists<u32>,
+    task_children: Lists<TaskId>,
 }
 
 /// Task ids below this index a vector; others a map.
@@ -274,7 +324,10 @@ impl Tasks {
     }
 
     /// The tasks sorted by id, and their lists.
-    fn finish(self, store: Store, mut regions: Paged<RegionRec>, mut logs: Paged<LogRec>) -> SummaryData {
+    /// Sorts the tasks by id; the logs' tasks numbered anew, the regions' given by
+    /// `region_tasks` (the regions are left as they are: the goroutines' lists are made of them
+    /// at the same time).
+    fn finish(self, store: &Store, regions: &Paged<RegionRec>, logs: &mut Paged<LogRec>) -> TaskLists {
         let Tasks { mut recs, children, goroutines, dense, sparse, recent } = self;
         drop((dense, sparse, recent));
         let n = recs.len();
@@ -288,15 +341,12 @@ impl Tasks {
         drop(order);
         permute(&mut recs, &new_index);
         let renumber = |i: u32| new_index.get(i as usize).copied().unwrap_or(NO_TASK);
-        for r in regions.iter_mut() {
-            r.task = renumber(r.task);
-        }
         for l in logs.iter_mut() {
             l.task = renumber(l.task);
         }
         let task_regions = Lists::build(
             n,
-            regions.iter().enumerate().filter(|(_, r)| r.start.flag()).map(|(i, r)| (r.task, RegionId(i as u32))),
+            regions.iter().enumerate().filter(|(_, r)| r.start.flag()).map(|(i, r)| (renumber(r.task), RegionId(i as u32))),
         );
         let task_logs = Lists::build(n, logs.iter().enumerate().map(|(i, l)| (l.task, i as u32)));
         let firsts = recs.iter().enumerate().filter(|(_, t)| t.first_g != NO_G).map(|(i, t)| (i as u32, t.first_g));
@@ -309,7 +359,7 @@ impl Tasks {
         }
         let task_children = Lists::build(n, children.iter().map(|&(p, c)| (renumber(p), c)));
         drop(children);
-        SummaryData { store, regions, tasks: recs, task_regions, task_logs, task_goroutines, task_children, logs, shown: None }
+        TaskLists { recs, region_tasks: new_index, task_regions, task_logs, task_goroutines, task_children }
     }
 }
 
