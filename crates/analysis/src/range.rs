@@ -53,6 +53,7 @@ pub struct InRange<C> {
 }
 
 impl<C: Consumer> Consumer for InRange<C> {
+    #[inline]
     fn event(&mut self, ev: &Event) {
         if self.range.contains(ev.time()) {
             self.inner.event(ev);

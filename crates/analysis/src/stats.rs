@@ -334,20 +334,35 @@ impl Stats {
 }
 
 impl Consumer for Stats {
+    #[inline]
     fn event(&mut self, ev: &Event) {
-        let k = ev.kind();
         if self.share == Share::Transitions {
-            match k {
-                EventKind::StateTransition => {
-                    self.kind_counts[k as usize] += 1;
-                    self.transition(ev);
-                }
-                // A new generation: see `last_reason_at`.
-                EventKind::Sync => self.last_reason_at = (0, 0),
-                _ => {}
-            }
-            return;
+            self.transitions_only(ev);
+        } else {
+            self.counted(ev);
         }
+    }
+}
+
+impl Stats {
+    /// An event, for the [`Share::Transitions`] share.
+    #[inline(never)]
+    fn transitions_only(&mut self, ev: &Event) {
+        match ev.kind() {
+            EventKind::StateTransition => {
+                self.kind_counts[EventKind::StateTransition as usize] += 1;
+                self.transition(ev);
+            }
+            // A new generation: see `last_reason_at`.
+            EventKind::Sync => self.last_reason_at = (0, 0),
+            _ => {}
+        }
+    }
+
+    /// An event, for the other shares.
+    #[inline(never)]
+    fn counted(&mut self, ev: &Event) {
+        let k = ev.kind();
         let t = ev.time();
         self.first.get_or_insert(t);
         self.last = t;
