@@ -356,6 +356,7 @@ impl Event {
         self.table.as_deref()
     }
 
+    #[inline]
     fn string(&self, id: u64) -> &str {
         self.table().map(|t| t.string(StringId(id))).unwrap_or("")
     }
@@ -481,6 +482,7 @@ impl Event {
     }
 
     /// The reason of a goroutine's stop or block ("" for other events).
+    #[inline]
     pub fn transition_reason(&self) -> &str {
         match self.base.typ {
             spec::EV_GO_STOP | spec::EV_GO_BLOCK => self.string(self.base.args[0]),

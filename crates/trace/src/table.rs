@@ -62,10 +62,16 @@ impl<T> DataTable<T> {
 
     /// The value of `id`; `None` for an unknown id. Id 0 is known (the empty value) but has no
     /// stored value: callers treat it as empty.
+    #[inline]
     pub(crate) fn get(&self, id: u64) -> Option<&T> {
         if let Some(Some(v)) = self.dense.get(id as usize) {
             return Some(v);
         }
+        self.sparse_get(id)
+    }
+
+    #[inline(never)]
+    fn sparse_get(&self, id: u64) -> Option<&T> {
         self.sparse.get(&id)
     }
 
@@ -177,6 +183,7 @@ pub struct EvTable {
 
 impl EvTable {
     /// The string with this id ("" for 0 or an unknown id).
+    #[inline]
     pub fn string(&self, id: StringId) -> &str {
         self.strings.get(id.0).map(|s| &**s).unwrap_or("")
     }
