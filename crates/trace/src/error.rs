@@ -30,6 +30,16 @@ impl Error {
         matches!(self, Error::Truncated { .. })
     }
 
+    /// The error with its byte offset moved by `base` (for bytes read from a window of the
+    /// trace that begins at `base`).
+    pub(crate) fn rebased(self, base: usize) -> Error {
+        match self {
+            Error::Truncated { offset, msg } => Error::Truncated { offset: offset + base as u64, msg },
+            Error::Format { offset, msg } => Error::Format { offset: offset + base as u64, msg },
+            other => other,
+        }
+    }
+
     /// Go's own message, without the location we add.
     pub fn go_message(&self) -> String {
         match self {

@@ -32,6 +32,14 @@ pub(crate) struct Generation<'a> {
     pub table: Rc<EvTable>,
 }
 
+impl Generation<'_> {
+    /// The generation once its batches are read: no longer tied to the bytes.
+    pub fn without_batches(self) -> Generation<'static> {
+        let Generation { gen, batches: _, cpu_samples, min_ts, table } = self;
+        Generation { gen, batches: Vec::new(), cpu_samples, min_ts, table }
+    }
+}
+
 /// A generation being read.
 struct Builder<'a> {
     gen: u64,

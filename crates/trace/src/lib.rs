@@ -32,6 +32,7 @@ mod test_traces;
 mod v1;
 mod varint;
 mod version;
+mod window;
 
 pub use display::{go_quote, rfc3339_nano};
 pub use error::Error;
@@ -40,7 +41,7 @@ pub use event::{
     Task, Time,
 };
 pub use handoff::{Packer, Packet, Unpacker};
-pub use reader::Reader;
+pub use reader::{Detached, Reader};
 pub use resources::{GoId, GoState, ProcId, ProcState, ResourceId, ResourceKind, StackId, StringId, TaskId, ThreadId};
 pub use table::{EvTable, ExperimentalBatch};
 pub use version::{read_header, Version};

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use crate::batch_cursor::{heap_insert, heap_remove, heap_update, BatchCursor};
 use crate::error::Error;
 use crate::event::{Event, SchedCtx, Time};
+use crate::batch::Batch;
 use crate::generation::{read_generation, read_generation_with_spill, CpuSample, Generation, Spill};
 use crate::order::Ordering;
 use crate::spec;
@@ -20,7 +21,17 @@ use crate::version::{read_header, Version};
 /// assert!(r.read_event().unwrap().is_none());
 /// ```
 pub struct Reader<'a> {
+    /// The bytes at hand: the whole trace, or a window of it (see [`Reader::new_window`]).
     data: &'a [u8],
+    /// Offset in the trace of `data[0]`, and whether `data` reaches the trace's end.
+    base: usize,
+    window_final: bool,
+    /// Where the bytes the reader needs next begin, when the window ran out (see
+    /// [`Reader::wants_bytes`]).
+    wants: Option<usize>,
+    /// An error to report at the next read (a Go 1.11–1.21 trace given in a window).
+    pending_err: Option<Error>,
+    /// Offsets in the trace (not in `data`).
     pos: usize,
     version: Version,
     last_ts: Time,
@@ -56,8 +67,17 @@ impl<'a> Reader<'a> {
         let (version, pos) = read_header(data)?;
         let v1 = if version.is_v1() { Some(Box::new(crate::v1::V1Reader::new(data, pos, version)?)) } else { None };
         let pos = if v1.is_some() { data.len() } else { pos };
-        Ok(Reader {
+        Ok(Reader::start(data, version, pos, v1))
+    }
+
+    /// A reader at `pos`, past the header.
+    fn start(data: &'a [u8], version: Version, pos: usize, v1: Option<Box<crate::v1::V1Reader>>) -> Reader<'a> {
+        Reader {
             data,
+            base: 0,
+            window_final: true,
+            wants: None,
+            pending_err: None,
             pos,
             version,
             last_ts: 0,
@@ -78,7 +98,113 @@ impl<'a> Reader<'a> {
             v1,
             v1_current: None,
             lent: false,
-        })
+        }
+    }
+
+    /// Reads the header from the first bytes of the trace, `window` (all of them if `last`),
+    /// for reading the trace through windows: when the events of the bytes at hand are read,
+    /// [`next_event`](Self::next_event) returns `Ok(None)` and [`wants_bytes`](Self::wants_bytes)
+    /// says from which offset the next window must begin; [`detach`](Self::detach) the reader,
+    /// and [`attach`](Detached::attach) it to a window that begins there (and holds more than
+    /// the bytes left of this one). The events are those [`new`](Self::new) gives on the
+    /// whole trace; only a generation's bytes (and, for Go 1.22–1.25, the first batch of the
+    /// next) need to be at hand at once. A Go 1.11–1.21 trace is read whole: its reader wants
+    /// bytes from 0 until a window reaches the end.
+    pub fn new_window(window: &'a [u8], last: bool) -> Result<Reader<'a>, Error> {
+        let (version, pos) = read_header(window)?;
+        if version.is_v1() && !last {
+            let mut r = Reader::start(window, version, pos, None);
+            r.window_final = false;
+            r.wants = Some(0);
+            return Ok(r);
+        }
+        let mut r = Reader::new(window)?;
+        r.window_final = last;
+        Ok(r)
+    }
+
+    /// Where the next window must begin, when the events of this one are read (`next_event`
+    /// returned `Ok(None)`); `None` otherwise.
+    pub fn wants_bytes(&self) -> Option<usize> {
+        self.wants
+    }
+
+    /// Whether the bytes at hand may not hold the next generation whole (then the reader
+    /// wants more), `spill_gen` the generation of the batch of it the reader holds.
+    fn window_ran_out(&self, spill_gen: Option<u64>) -> bool {
+        !self.window_final && !crate::window::holds_generation(self.data, self.pos - self.base, self.version, spill_gen)
+    }
+
+    /// The reader without its bytes, to be given the next window (see
+    /// [`new_window`](Self::new_window)). Between windows only: when `wants_bytes` says so.
+    pub fn detach(self) -> Detached {
+        let spill = self.spill.map(|s| DetachedSpill {
+            gen: s.gen,
+            m: s.batch.m,
+            time: s.batch.time,
+            exp: s.batch.exp,
+            offset: self.base + s.batch.offset,
+            len: s.batch.data.len(),
+        });
+        Detached { reader: self.rewindow(&[], 0, None), spill }
+    }
+
+    /// The same reader over `data` (at `base` in the trace), with `spill`.
+    fn rewindow<'b>(self, data: &'b [u8], base: usize, spill: Option<Spill<'b>>) -> Reader<'b> {
+        let Reader {
+            data: _,
+            base: _,
+            window_final,
+            wants,
+            pending_err,
+            pos,
+            version,
+            last_ts,
+            gen,
+            frontier,
+            cpu_samples,
+            order,
+            syncs,
+            read_gen_err,
+            done,
+            failed,
+            spill: _,
+            spill_err,
+            spill_err_sync,
+            bytes_at_sync,
+            in_use_from,
+            last_read_start,
+            v1,
+            v1_current,
+            lent,
+        } = self;
+        Reader {
+            data,
+            base,
+            window_final,
+            wants,
+            pending_err,
+            pos,
+            version,
+            last_ts,
+            gen: gen.map(Generation::without_batches),
+            frontier,
+            cpu_samples,
+            order,
+            syncs,
+            read_gen_err,
+            done,
+            failed,
+            spill,
+            spill_err,
+            spill_err_sync,
+            bytes_at_sync,
+            in_use_from,
+            last_read_start,
+            v1,
+            v1_current,
+            lent,
+        }
     }
 
     /// The trace format version from the header.
@@ -110,7 +236,7 @@ impl<'a> Reader<'a> {
     /// caller that maps the file can let the pages before it go.
     pub fn bytes_done(&self) -> usize {
         if self.v1.is_some() {
-            self.data.len()
+            self.base + self.data.len()
         } else {
             self.in_use_from
         }
@@ -156,8 +282,12 @@ impl<'a> Reader<'a> {
             self.v1_current = None;
             self.order.next();
         }
-        if self.done || self.failed {
+        if self.done || self.failed || self.wants.is_some() {
             return Ok(false);
+        }
+        if let Some(e) = self.pending_err.take() {
+            self.failed = true;
+            return Err(e);
         }
         if let Some(v1) = self.v1.as_deref_mut() {
             let r = v1.read_event();
@@ -222,8 +352,15 @@ impl<'a> Reader<'a> {
             } else if let Some(e) = &self.read_gen_err {
                 return Err(e.clone());
             } else {
+                if self.window_ran_out(None) {
+                    self.wants = Some(self.pos);
+                    return Ok(false);
+                }
                 self.in_use_from = self.pos;
-                match read_generation(self.data, &mut self.pos, self.version) {
+                let mut at = self.pos - self.base;
+                let read = read_generation(self.data, &mut at, self.version).map_err(|e| e.rebased(self.base));
+                self.pos = self.base + at;
+                match read {
                     Ok(gen) => self.install_gen(gen)?,
                     Err(e) => {
                         // Everything before this generation is good: end it with a Sync first.
@@ -302,7 +439,7 @@ impl<'a> Reader<'a> {
             return Ok(false);
         }
         let batches = &gen.batches[bc.slot].1;
-        if bc.next_event(batches, gen.table.sync.freq)? {
+        if bc.next_event(batches, gen.table.sync.freq).map_err(|e| e.rebased(self.base))? {
             heap_update(&mut self.frontier, i);
         } else {
             heap_remove(&mut self.frontier, i);
@@ -323,12 +460,18 @@ impl<'a> Reader<'a> {
             self.done = true;
             return Ok(Some(self.sync_event(false)));
         }
+        if self.window_ran_out(self.spill.map(|s| s.gen)) {
+            self.wants = Some(self.spill.as_ref().map_or(self.pos, |s| self.base + s.batch.offset).min(self.pos));
+            return Ok(None);
+        }
         // The generation's first batch (the spill) was read with the one before.
         self.in_use_from = self.last_read_start;
         self.last_read_start = self.pos;
-        let r = read_generation_with_spill(self.data, &mut self.pos, self.spill.take(), self.version);
+        let mut at = self.pos - self.base;
+        let r = read_generation_with_spill(self.data, &mut at, self.spill.take(), self.version);
+        self.pos = self.base + at;
         self.spill = r.spill;
-        self.spill_err = r.err;
+        self.spill_err = r.err.map(|e| e.rebased(self.base));
         match r.gen {
             Some(gen) => self.install_gen(Some(gen)),
             None => {
@@ -349,7 +492,7 @@ impl<'a> Reader<'a> {
         let gen = self.gen.as_ref().expect("just installed");
         for (slot, (m, batches)) in gen.batches.iter().enumerate() {
             let mut bc = BatchCursor::new(*m, slot);
-            if bc.next_event(batches, gen.table.sync.freq)? {
+            if bc.next_event(batches, gen.table.sync.freq).map_err(|e| e.rebased(self.base))? {
                 heap_insert(&mut self.frontier, Box::new(bc));
             }
         }
@@ -403,5 +546,61 @@ mod tests {
         }
         assert!(checked > 0);
         assert!(advanced > 0, "no trace of several generations let bytes go");
+    }
+}
+
+/// A reader between two windows of the trace (see [`Reader::new_window`]).
+pub struct Detached {
+    reader: Reader<'static>,
+    spill: Option<DetachedSpill>,
+}
+
+/// The batch of the next generation a Go 1.22–1.25 reader holds, without its bytes.
+#[derive(Debug, Clone, Copy)]
+struct DetachedSpill {
+    gen: u64,
+    m: crate::resources::ThreadId,
+    time: u64,
+    exp: u8,
+    /// Where its data is in the trace, and how long.
+    offset: usize,
+    len: usize,
+}
+
+impl Detached {
+    /// Where the next window must begin.
+    pub fn wants_bytes(&self) -> usize {
+        self.reader.wants.unwrap_or(self.reader.pos)
+    }
+
+    /// The reader again, over `window`: the trace's bytes from offset `base` (which must not
+    /// be past [`wants_bytes`](Self::wants_bytes)), to its end if `last`. A window that does
+    /// not begin early enough gives the detached reader back.
+    pub fn attach(self, window: &[u8], base: usize, last: bool) -> Result<Reader<'_>, Detached> {
+        if base > self.wants_bytes() {
+            return Err(self);
+        }
+        let spill = match self.spill {
+            None => None,
+            Some(s) => match window.get(s.offset - base..s.offset - base + s.len) {
+                Some(data) => Some(Spill { gen: s.gen, batch: Batch { m: s.m, time: s.time, data, exp: s.exp, offset: s.offset - base } }),
+                None => return Err(self),
+            },
+        };
+        let mut r = self.reader.rewindow(window, base, spill);
+        r.window_final = last;
+        r.wants = None;
+        if r.version.is_v1() && r.v1.is_none() {
+            if !last {
+                r.wants = Some(0);
+            } else {
+                match crate::v1::V1Reader::new(window, r.pos, r.version) {
+                    Ok(v1) => r.v1 = Some(Box::new(v1)),
+                    Err(e) => r.pending_err = Some(e),
+                }
+                r.pos = base + window.len();
+            }
+        }
+        Ok(r)
     }
 }
