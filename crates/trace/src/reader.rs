@@ -146,7 +146,7 @@ impl<'a> Reader<'a> {
             offset: self.base + s.batch.offset,
             len: s.batch.data.len(),
         });
-        Detached { reader: self.rewindow(&[], 0, None), spill }
+        Detached { reader: Box::new(self.rewindow(&[], 0, None)), spill }
     }
 
     /// The same reader over `data` (at `base` in the trace), with `spill`.
@@ -551,7 +551,7 @@ mod tests {
 
 /// A reader between two windows of the trace (see [`Reader::new_window`]).
 pub struct Detached {
-    reader: Reader<'static>,
+    reader: Box<Reader<'static>>,
     spill: Option<DetachedSpill>,
 }
 
@@ -587,7 +587,7 @@ impl Detached {
                 None => return Err(self),
             },
         };
-        let mut r = self.reader.rewindow(window, base, spill);
+        let mut r = (*self.reader).rewindow(window, base, spill);
         r.window_final = last;
         r.wants = None;
         if r.version.is_v1() && r.v1.is_none() {
