@@ -1,6 +1,7 @@
 //! One pass over a trace feeding every analysis, and the document built from the results.
 
 use crate::driver::{self, ParseOutcome, Rejected};
+use crate::input::{ByteSource, Input};
 use crate::mmu::{MutatorUtil, UtilFlags};
 use crate::passes::{self, Counting, Summarizing};
 use crate::pprof::{FinishedProfiles, ProfileKind};
@@ -103,17 +104,34 @@ impl Analysis {
         progress: &mut dyn FnMut(u64, u64),
         release: &(dyn Fn(u64) + Sync),
     ) -> Result<Analysis, Rejected> {
-        let first = Self::run_limited(data, name, None, opts, progress, release)?;
+        Self::run_input(Input::Bytes(data), name, opts, progress, release)
+    }
+
+    /// [`run_with`](Self::run_with) over bytes read from `source` a window at a time: only
+    /// about a generation of the trace is in memory at once (the browser keeps the file out of
+    /// the wasm memory this way).
+    pub fn run_source(source: &dyn ByteSource, name: &str, opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Analysis, Rejected> {
+        Self::run_input(Input::Source(source), name, opts, progress, &|_| {})
+    }
+
+    fn run_input(
+        input: Input<'_>,
+        name: &str,
+        opts: &Options,
+        progress: &mut dyn FnMut(u64, u64),
+        release: &(dyn Fn(u64) + Sync),
+    ) -> Result<Analysis, Rejected> {
+        let first = Self::run_limited(input, name, None, opts, progress, release)?;
         if !first.outcome.needs_rerun(None) {
             return Ok(first);
         }
         let limit = first.outcome.events_kept;
         drop(first);
-        Self::run_limited(data, name, Some(limit), opts, progress, release)
+        Self::run_limited(input, name, Some(limit), opts, progress, release)
     }
 
     fn run_limited(
-        data: &[u8],
+        input: Input<'_>,
         name: &str,
         limit: Option<u64>,
         opts: &Options,
@@ -121,6 +139,7 @@ impl Analysis {
         release: &(dyn Fn(u64) + Sync),
     ) -> Result<Analysis, Rejected> {
         let (range, with_timeline) = (opts.range, opts.timeline);
+        let head = input.head(16).map_err(|msg| driver::not_a_reader(gotrace::Error::Truncated { offset: 0, msg }))?;
         let mut timeline = with_timeline.then(TimelineBuilder::new);
         let mut summarizing = Summarizing::new(range);
         let (outcome, profiles, counted) = if parallel(opts) {
@@ -147,7 +166,7 @@ impl Analysis {
                 });
                 let mut relay = relay;
                 let mut here = driver::Both(&mut timeline, &mut counting_here);
-                let outcome = driver::run_releasing(data, &mut relay, &mut here, limit, progress, &mut |o| release(o));
+                let outcome = driver::run_input(input, &mut relay, &mut here, limit, progress, &mut |o| release(o));
                 relay.finish();
                 let (profiles, counted, transitions) = analysed.join().expect("the analyses' thread does not panic");
                 (outcome, profiles, counted, transitions)
@@ -160,7 +179,7 @@ impl Analysis {
             let (mut all, mut with_mmu) = summarizing.consumers();
             let mut kept = driver::Both(&mut driver::Both(&mut profiles, &mut counting), &mut with_mmu);
             let outcome =
-                driver::run_releasing(data, &mut all, &mut driver::Both(&mut kept, &mut timeline), limit, progress, &mut |o| release(o))?;
+                driver::run_input(input, &mut all, &mut driver::Both(&mut kept, &mut timeline), limit, progress, &mut |o| release(o))?;
             summarizing.finish(Threads::One);
             (outcome, profiles.finish(), counting.finish(None))
         };
@@ -175,8 +194,8 @@ impl Analysis {
                 .collect(),
         };
         Ok(Analysis {
-            file: FileInfo { name: name.to_string(), size: data.len() as u64 },
-            header: HeaderInfo::of(data),
+            file: FileInfo { name: name.to_string(), size: input.len() },
+            header: HeaderInfo::of(&head),
             outcome,
             range,
             stats: counted.stats,

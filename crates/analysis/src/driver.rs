@@ -9,7 +9,7 @@
 
 use gotrace::{Error, Event, EventKind, Reader};
 
-
+pub use crate::input::{ByteSource, Input};
 use crate::Consumer;
 
 /// What reading the whole trace gave, besides the events.
@@ -91,64 +91,119 @@ pub fn run_releasing<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     release: &mut dyn FnMut(u64),
 ) -> Result<ParseOutcome, Rejected> {
     let total = data.len() as u64;
-    let mut reader = Reader::new(data)
-        .map_err(|e| Rejected { message: format!("failed to create trace reader: {e}"), error: e })?;
-    let limit = limit.unwrap_or(u64::MAX);
-    let mut out = ParseOutcome {
-        strict_ok: false,
-        error: None,
-        events_read: 0,
-        events_kept: 0,
-        bytes_valid: 0,
-        bytes_total: total,
-    };
-    // A v1 trace's initial GOMAXPROCS is told once, when known (Go 1.22+ traces have none).
-    let mut gomaxprocs_pending = reader.version().is_v1();
+    let mut reader = Reader::new(data).map_err(not_a_reader)?;
+    let mut pass = Pass::new(all, kept, limit, total, &reader);
     loop {
         match reader.next_event() {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                out.strict_ok = true;
-                out.events_kept = out.events_read;
-                out.bytes_valid = total;
-                break;
-            }
-            Err(e) => {
-                out.error = Some(e);
-                break;
-            }
+            Ok(Some(_)) => pass.event(&reader, progress, release),
+            Ok(None) => break pass.end(),
+            Err(e) => break pass.fail(e),
         }
+    }
+    pass.finish(progress, release)
+}
+
+/// [`run`] over an [`Input`]: bytes in memory, or a source read a window at a time.
+pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
+    input: Input<'_>,
+    all: &mut A,
+    kept: &mut K,
+    limit: Option<u64>,
+    progress: &mut dyn FnMut(u64, u64),
+    release: &mut dyn FnMut(u64),
+) -> Result<ParseOutcome, Rejected> {
+    match input {
+        Input::Bytes(data) => run_releasing(data, all, kept, limit, progress, release),
+        // Through `dyn`: the consumers' code is inlined into one loop only.
+        Input::Source(source) => crate::input::run_source(source, &mut ByRef(all), &mut ByRef(kept), limit, progress),
+    }
+}
+
+/// A consumer by reference, to be seen as `dyn Consumer`.
+struct ByRef<'a, C: Consumer + ?Sized>(&'a mut C);
+
+impl<C: Consumer + ?Sized> Consumer for ByRef<'_, C> {
+    fn event(&mut self, ev: &Event) {
+        self.0.event(ev);
+    }
+
+    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
+        self.0.initial_gomaxprocs(time, procs);
+    }
+}
+
+pub(crate) fn not_a_reader(e: Error) -> Rejected {
+    Rejected { message: format!("failed to create trace reader: {e}"), error: e }
+}
+
+/// One pass's bookkeeping: the outcome, the consumers fed, progress.
+pub(crate) struct Pass<'c, A: Consumer + ?Sized, K: Consumer + ?Sized> {
+    all: &'c mut A,
+    kept: &'c mut K,
+    limit: u64,
+    out: ParseOutcome,
+    /// A v1 trace's initial GOMAXPROCS is told once, when known (Go 1.22+ traces have none).
+    gomaxprocs_pending: bool,
+}
+
+impl<'c, A: Consumer + ?Sized, K: Consumer + ?Sized> Pass<'c, A, K> {
+    pub fn new(all: &'c mut A, kept: &'c mut K, limit: Option<u64>, total: u64, reader: &Reader<'_>) -> Self {
+        let out = ParseOutcome { strict_ok: false, error: None, events_read: 0, events_kept: 0, bytes_valid: 0, bytes_total: total };
+        Pass { all, kept, limit: limit.unwrap_or(u64::MAX), out, gomaxprocs_pending: reader.version().is_v1() }
+    }
+
+    /// The event `reader` just read.
+    #[inline(always)]
+    pub fn event(&mut self, reader: &Reader<'_>, progress: &mut dyn FnMut(u64, u64), release: &mut dyn FnMut(u64)) {
         let ev = reader.current().expect("an event was just read");
-        if gomaxprocs_pending {
+        let out = &mut self.out;
+        if self.gomaxprocs_pending {
             if let Some((time, procs)) = reader.initial_gomaxprocs() {
-                gomaxprocs_pending = false;
-                all.initial_gomaxprocs(time, procs);
-                if out.events_read < limit {
-                    kept.initial_gomaxprocs(time, procs);
+                self.gomaxprocs_pending = false;
+                self.all.initial_gomaxprocs(time, procs);
+                if out.events_read < self.limit {
+                    self.kept.initial_gomaxprocs(time, procs);
                 }
             }
         }
         out.events_read += 1;
-        all.event(ev);
-        if out.events_read <= limit {
-            kept.event(ev);
+        self.all.event(ev);
+        if out.events_read <= self.limit {
+            self.kept.event(ev);
         }
         if ev.kind() == EventKind::Sync {
             out.events_kept = out.events_read;
             out.bytes_valid = reader.bytes_at_last_sync() as u64;
         }
         if out.events_read.is_multiple_of(PROGRESS_EVERY) {
-            progress(reader.bytes_read() as u64, total);
+            progress(reader.bytes_read() as u64, out.bytes_total);
             release(reader.bytes_done() as u64);
         }
     }
-    progress(total, total);
-    release(total);
-    if out.events_kept == 0 {
-        let e = out.error.clone().unwrap_or(Error::NotATrace);
-        return Err(Rejected { message: format!("failed to parse any useful part of the trace: {e}"), error: e });
+
+    /// Every event was read.
+    pub fn end(&mut self) {
+        let out = &mut self.out;
+        out.strict_ok = true;
+        out.events_kept = out.events_read;
+        out.bytes_valid = out.bytes_total;
     }
-    Ok(out)
+
+    /// Reading stopped at `e`.
+    pub fn fail(&mut self, e: Error) {
+        self.out.error = Some(e);
+    }
+
+    pub fn finish(self, progress: &mut dyn FnMut(u64, u64), release: &mut dyn FnMut(u64)) -> Result<ParseOutcome, Rejected> {
+        let out = self.out;
+        progress(out.bytes_total, out.bytes_total);
+        release(out.bytes_total);
+        if out.events_kept == 0 {
+            let e = out.error.clone().unwrap_or(Error::NotATrace);
+            return Err(Rejected { message: format!("failed to parse any useful part of the trace: {e}"), error: e });
+        }
+        Ok(out)
+    }
 }
 
 /// Feeds one event to several consumers (of any kind: `dyn Consumer` by default).
@@ -197,18 +252,19 @@ impl Consumer for Ignore {
 /// Runs one kind of kept consumer over `data`, made by `make` (again if the trace is damaged
 /// after its last Sync), and returns it with the outcome. `release` is told as in
 /// [`run_releasing`].
-pub fn run_kept<C: Consumer>(
-    data: &[u8],
+pub fn run_kept<'d, C: Consumer>(
+    input: impl Into<Input<'d>>,
     mut make: impl FnMut() -> C,
     progress: &mut dyn FnMut(u64, u64),
     release: &mut dyn FnMut(u64),
 ) -> Result<(C, ParseOutcome), Rejected> {
+    let input = input.into();
     let mut c = make();
-    let outcome = run_releasing(data, &mut Ignore, &mut c, None, progress, release)?;
+    let outcome = run_input(input, &mut Ignore, &mut c, None, progress, release)?;
     if !outcome.needs_rerun(None) {
         return Ok((c, outcome));
     }
     let mut c = make();
-    let outcome = run_releasing(data, &mut Ignore, &mut c, Some(outcome.events_kept), progress, release)?;
+    let outcome = run_input(input, &mut Ignore, &mut c, Some(outcome.events_kept), progress, release)?;
     Ok((c, outcome))
 }

@@ -19,6 +19,7 @@ pub mod duration;
 mod grow;
 pub mod goroutines;
 pub mod histogram;
+mod input;
 pub mod list;
 pub mod mmu;
 pub mod mmu_page;
@@ -37,6 +38,7 @@ pub mod tasks;
 pub mod timeline;
 
 pub use driver::{ParseOutcome, Rejected};
+pub use input::{ByteSource, Input};
 pub use analysis::{Analysis, Detail, Options};
 pub use list::List;
 pub use report::Report;

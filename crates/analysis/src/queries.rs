@@ -10,6 +10,7 @@ use gotrace::GoId;
 use crate::analysis::Analysis;
 use crate::driver;
 use crate::goroutines::GoroutineInfo;
+use crate::input::Input;
 use crate::mmu::{mmu_plot, MmuCurve, MmuPlot, MutatorUtil, UtilFlags};
 use crate::mmu_page::WorstWindow;
 use crate::pprof::{non_overlapping, Profile, ProfileKind, ScopedProfile};
@@ -35,8 +36,8 @@ pub fn group_goroutines(a: &Analysis, name: &str) -> Vec<GoroutineInfo> {
 
 /// A blocking profile over a scope: "" (every goroutine), "group:NAME" (goroutines whose
 /// start function is NAME) or "region:TYPE" (time inside regions of TYPE). Scoped profiles
-/// read the trace again (`data` must be the analysed bytes).
-pub fn profile(data: &[u8], a: &Analysis, kind: &str, scope: &str) -> Result<Profile, QueryError> {
+/// read the trace again (`input` must be the analysed trace).
+pub fn profile<'d>(input: impl Into<Input<'d>>, a: &Analysis, kind: &str, scope: &str) -> Result<Profile, QueryError> {
     let kind = ProfileKind::parse(kind).ok_or_else(|| QueryError(format!("unknown profile kind {kind:?}")))?;
     if scope.is_empty() {
         return Ok(a.profiles.profile(kind));
@@ -66,7 +67,7 @@ pub fn profile(data: &[u8], a: &Analysis, kind: &str, scope: &str) -> Result<Pro
     } else {
         return Err(QueryError(format!("unknown profile scope {scope:?}: want \"\", group:NAME or region:TYPE")));
     }
-    let (p, _) = driver::run_kept(data, || ScopedProfile::new(kind, intervals.clone()), &mut |_, _| {}, &mut |_| {})
+    let (p, _) = driver::run_kept(input, || ScopedProfile::new(kind, intervals.clone()), &mut |_, _| {}, &mut |_| {})
         .map_err(|e| QueryError(e.to_string()))?;
     Ok(p.profile())
 }

@@ -79,7 +79,7 @@ impl Drop for Relay {
 }
 
 impl Consumer for Relay {
-    #[inline]
+    #[inline(always)]
     fn event(&mut self, ev: &Event) {
         self.packer.pack(ev, &mut self.packet);
         if self.packet.len() == PACKET_EVENTS {

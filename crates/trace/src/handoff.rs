@@ -130,6 +130,7 @@ pub struct Packer {
 
 impl Packer {
     /// Adds `ev` to `packet`, with a copy of its tables if they were not sent before.
+    #[inline(always)]
     pub fn pack(&mut self, ev: &Event, packet: &mut Packet) {
         let at = packet.events.len();
         if let Some(t) = &ev.table {

@@ -1,0 +1,148 @@
+//! Where a trace's bytes come from: memory, or a source read a window at a time (the browser's
+//! worker keeps the file out of the wasm memory and copies in only the generations being read).
+
+use gotrace::{Error, Reader};
+
+use crate::driver::{not_a_reader, Pass, ParseOutcome, Rejected};
+use crate::Consumer;
+
+/// A trace's bytes, read on demand.
+pub trait ByteSource {
+    /// The trace's length in bytes.
+    fn len(&self) -> u64;
+
+    /// Whether the trace has no bytes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Fills `buf` with the trace's bytes from `offset` (within the trace).
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String>;
+
+    /// The fewest bytes worth reading at once: the first window's size and the least a
+    /// window grows by. A generation of a busy program is a few MB (the runtime starts one
+    /// about every second).
+    fn read_size(&self) -> usize {
+        4 << 20
+    }
+}
+
+/// Bytes in memory as a source (for tests, and callers that have the bytes anyway).
+impl ByteSource for [u8] {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        let at = usize::try_from(offset).map_err(|e| e.to_string())?;
+        let src = self.get(at..at + buf.len()).ok_or_else(|| format!("bytes {at}.. past the end"))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+}
+
+/// The trace to read: its bytes, or a source of them.
+#[derive(Clone, Copy)]
+pub enum Input<'d> {
+    Bytes(&'d [u8]),
+    Source(&'d dyn ByteSource),
+}
+
+impl<'d> From<&'d [u8]> for Input<'d> {
+    fn from(b: &'d [u8]) -> Self {
+        Input::Bytes(b)
+    }
+}
+
+impl<'d> From<&'d Vec<u8>> for Input<'d> {
+    fn from(b: &'d Vec<u8>) -> Self {
+        Input::Bytes(b)
+    }
+}
+
+impl Input<'_> {
+    /// The trace's length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Input::Bytes(b) => b.len() as u64,
+            Input::Source(s) => s.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first `n` bytes (fewer if the trace is shorter).
+    pub fn head(&self, n: usize) -> Result<Vec<u8>, String> {
+        let n = n.min(usize::try_from(self.len()).unwrap_or(usize::MAX));
+        match self {
+            Input::Bytes(b) => Ok(b[..n].to_vec()),
+            Input::Source(s) => {
+                let mut buf = vec![0; n];
+                s.read_at(0, &mut buf)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// [`driver::run`](crate::driver::run) over bytes read from `source` a window at a time: only
+/// the generation being read (and the first batch of the next, for Go 1.22–1.25) is in memory,
+/// in a window that doubles until it holds a whole generation (a Go 1.11–1.21 trace is read
+/// whole, as its reader parses it whole).
+pub(crate) fn run_source(
+    source: &dyn ByteSource,
+    all: &mut dyn Consumer,
+    kept: &mut dyn Consumer,
+    limit: Option<u64>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ParseOutcome, Rejected> {
+    let total = source.len();
+    let total_usize = usize::try_from(total).map_err(|_| unreadable(0, "the trace is too big for this machine".into()))?;
+    let mut window = Vec::new();
+    let mut base = 0usize;
+    let least = source.read_size().max(64);
+    fill(source, &mut window, 0, least.min(total_usize))?;
+    if gotrace::read_header(&window).is_ok_and(|(v, _)| v.is_v1()) {
+        // Parsed whole by its reader: read it whole.
+        let have = window.len();
+        fill(source, &mut window, have, total_usize - have)?;
+        return crate::driver::run_releasing(&window, all, kept, limit, progress, &mut |_| {});
+    }
+    let mut reader = Reader::new_window(&window, window.len() == total_usize).map_err(not_a_reader)?;
+    let mut pass = Pass::new(all, kept, limit, total, &reader);
+    loop {
+        match reader.next_event() {
+            Ok(Some(_)) => pass.event(&reader, progress, &mut |_| {}),
+            Ok(None) => {
+                let Some(from) = reader.wants_bytes() else { break pass.end() };
+                let detached = reader.detach();
+                // Keep the bytes from `from` on, and read as many again (at least a window).
+                let kept_len = base + window.len() - from;
+                window.drain(..from - base);
+                base = from;
+                let end = total_usize.min(from + least.max(2 * kept_len));
+                fill(source, &mut window, from + kept_len, end - from - kept_len)?;
+                reader = match detached.attach(&window, base, end == total_usize) {
+                    Ok(r) => r,
+                    Err(_) => return Err(unreadable(from, "internal error: the window does not begin where the reader wants".into())),
+                };
+            }
+            Err(e) => break pass.fail(e),
+        }
+    }
+    pass.finish(progress, &mut |_| {})
+}
+
+/// Appends `len` bytes of the trace from `offset` to `window`.
+fn fill(source: &dyn ByteSource, window: &mut Vec<u8>, offset: usize, len: usize) -> Result<(), Rejected> {
+    let at = window.len();
+    window.resize(at + len, 0);
+    source.read_at(offset as u64, &mut window[at..]).map_err(|msg| unreadable(offset, msg))
+}
+
+fn unreadable(offset: usize, msg: String) -> Rejected {
+    let error = Error::Truncated { offset: offset as u64, msg: format!("could not read the trace's bytes: {msg}") };
+    Rejected { message: error.to_string(), error }
+}
