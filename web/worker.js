@@ -13,8 +13,8 @@
 //   (a load's value: {overview, parseMs, bytes, memoryBytes, memoryCurve})
 //
 // Flow: main creates the worker, sends init, then load; the worker builds a Session (wasm)
-// from the bytes, reports progress, and answers with the overview; later calls go to that
-// Session. Cancelling a load terminates the worker (main starts a fresh one).
+// over the bytes (kept here, read by the wasm a window at a time), reports progress, and
+// answers with the overview; later calls go to that Session. Cancelling a load terminates the worker (main starts a fresh one).
 /* global wasm_bindgen, importScripts */
 'use strict';
 
@@ -64,8 +64,10 @@ self.onmessage = async (msg) => {
       if (session) { session.free(); session = null; }
       const bytes = new Uint8Array(m.buffer);
       const t0 = performance.now();
-      // The wasm memory holds the file's bytes and every analysis: its size as the load goes
-      // (bytes read, memory), for whoever measures it (scripts/bench-browser.mjs).
+      // The file's bytes stay here, in the worker's memory: the session copies into the wasm
+      // memory only the generations it is reading (and reads them again for scoped profiles),
+      // so the wasm memory holds every analysis and a window of the file. Its size as the
+      // load goes (bytes read, memory), for whoever measures it (scripts/bench-browser.mjs).
       const memory = () => (wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0);
       const memoryCurve = [];
       session = new wasm_bindgen.Session(bytes, m.name, (read, total) => {

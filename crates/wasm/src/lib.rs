@@ -1,9 +1,10 @@
-//! The browser's handle on gotrace: a [`Session`] holds one trace's bytes and analyses; its
-//! methods hand results to JavaScript. Glue only: every number comes from `gotrace-analysis`.
+//! The browser's handle on gotrace: a [`Session`] holds one trace's analyses and a view of its
+//! bytes, which stay in JavaScript's memory (only the generations being read are copied into
+//! the wasm memory, a window at a time); its methods hand results to JavaScript. Glue only: every number comes from `gotrace-analysis`.
 //! Small results cross as plain objects (serde-wasm-bindgen), the full document as JSON text
 //! (byte for byte what `gotrace analyze --json` prints), bulk data as typed arrays.
 
-use gotrace_analysis::{queries, Analysis, Detail};
+use gotrace_analysis::{queries, Analysis, ByteSource, Detail, Input, Options};
 use wasm_bindgen::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -22,31 +23,50 @@ fn err(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
 }
 
+/// A trace's bytes in JavaScript's memory, copied into the wasm memory as they are read.
+struct JsBytes(js_sys::Uint8Array);
+
+impl ByteSource for JsBytes {
+    fn len(&self) -> u64 {
+        u64::from(self.0.length())
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        let (len, total) = (buf.len() as u64, self.len());
+        let end = offset.checked_add(len).filter(|&e| e <= total).ok_or_else(|| format!("bytes {offset}..{} past the end ({total})", offset + len))?;
+        // Both ends are at most the array's length, a u32.
+        self.0.subarray(offset as u32, end as u32).copy_to(buf);
+        Ok(())
+    }
+}
+
 /// One trace, read and analysed.
 #[wasm_bindgen]
 pub struct Session {
-    data: Vec<u8>,
+    bytes: JsBytes,
     analysis: Analysis,
 }
 
 #[wasm_bindgen]
 impl Session {
-    /// Reads and analyses `data` (the file's bytes). `progress(bytesRead, total)` is called
-    /// now and then. Throws the error message of a file that is not a readable trace.
+    /// Reads and analyses `data` (the file's bytes, kept by reference: do not change them).
+    /// `progress(bytesRead, total)` is called now and then. Throws the error message of a file
+    /// that is not a readable trace.
     #[wasm_bindgen(constructor)]
-    pub fn new(data: Vec<u8>, name: &str, progress: &js_sys::Function) -> Result<Session, JsValue> {
+    pub fn new(data: js_sys::Uint8Array, name: &str, progress: &js_sys::Function) -> Result<Session, JsValue> {
         let mut report = |read: u64, total: u64| {
             let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(read as f64), &JsValue::from_f64(total as f64));
         };
-        let analysis = Analysis::run(&data, name, &mut report).map_err(err)?;
+        let bytes = JsBytes(data);
+        let analysis = Analysis::run_source(&bytes, name, &Options::default(), &mut report).map_err(err)?;
         // One line in the worker's console, for whoever debugs a page that embeds the app.
         web_sys::console::log_1(&JsValue::from_str(&format!(
             "gotrace: {name}: {} bytes, {} events kept of {} read",
-            data.len(),
+            bytes.len(),
             analysis.outcome.events_kept,
             analysis.outcome.events_read
         )));
-        Ok(Session { data, analysis })
+        Ok(Session { bytes, analysis })
     }
 
     /// The whole analysis document as JSON text: exactly what `gotrace analyze --json` prints.
@@ -69,13 +89,13 @@ impl Session {
     /// A blocking profile (`kind`: net, sync, syscall, sched) for a scope: "" (whole trace),
     /// "group:NAME" (a goroutine group) or "region:TYPE" (a region type).
     pub fn profile(&self, kind: &str, scope: &str) -> Result<JsValue, JsValue> {
-        to_js(&queries::profile(&self.data, &self.analysis, kind, scope).map_err(err)?)
+        to_js(&queries::profile(Input::Source(&self.bytes), &self.analysis, kind, scope).map_err(err)?)
     }
 
     /// The same profile as a gzipped pprof file.
     #[wasm_bindgen(js_name = pprofGz)]
     pub fn pprof_gz(&self, kind: &str, scope: &str) -> Result<Vec<u8>, JsValue> {
-        let p = queries::profile(&self.data, &self.analysis, kind, scope).map_err(err)?;
+        let p = queries::profile(Input::Source(&self.bytes), &self.analysis, kind, scope).map_err(err)?;
         Ok(gotrace_analysis::pprof_proto::to_pprof_gz(&p))
     }
 
