@@ -77,19 +77,25 @@ pub fn run<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ParseOutcome, Rejected> {
-    run_releasing(data, all, kept, limit, progress, &mut |_| {})
+    run_input(Input::Bytes(data), all, kept, limit, progress, &mut |_| {})
 }
 
-/// [`run`], telling `release(offset)` now and then that the bytes before `offset` will not be
+/// [`run`] over an [`Input`]: bytes in memory, or a source read a window at a time. For bytes
+/// in memory, tells `release(offset)` now and then that the bytes before `offset` will not be
 /// read again (see [`Reader::bytes_done`]).
-pub fn run_releasing<A: Consumer + ?Sized, K: Consumer + ?Sized>(
-    data: &[u8],
+pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
+    input: Input<'_>,
     all: &mut A,
     kept: &mut K,
     limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
     release: &mut dyn FnMut(u64),
 ) -> Result<ParseOutcome, Rejected> {
+    let data = match input {
+        Input::Bytes(data) => data,
+        // Through `dyn`: the consumers' code is inlined into one loop only.
+        Input::Source(source) => return crate::input::run_source(source, &mut ByRef(all), &mut ByRef(kept), limit, progress),
+    };
     let total = data.len() as u64;
     let mut reader = Reader::new(data).map_err(not_a_reader)?;
     let mut pass = Pass::new(all, kept, limit, total, &reader);
@@ -101,22 +107,6 @@ pub fn run_releasing<A: Consumer + ?Sized, K: Consumer + ?Sized>(
         }
     }
     pass.finish(progress, release)
-}
-
-/// [`run`] over an [`Input`]: bytes in memory, or a source read a window at a time.
-pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
-    input: Input<'_>,
-    all: &mut A,
-    kept: &mut K,
-    limit: Option<u64>,
-    progress: &mut dyn FnMut(u64, u64),
-    release: &mut dyn FnMut(u64),
-) -> Result<ParseOutcome, Rejected> {
-    match input {
-        Input::Bytes(data) => run_releasing(data, all, kept, limit, progress, release),
-        // Through `dyn`: the consumers' code is inlined into one loop only.
-        Input::Source(source) => crate::input::run_source(source, &mut ByRef(all), &mut ByRef(kept), limit, progress),
-    }
 }
 
 /// A consumer by reference, to be seen as `dyn Consumer`.
@@ -251,7 +241,7 @@ impl Consumer for Ignore {
 
 /// Runs one kind of kept consumer over `data`, made by `make` (again if the trace is damaged
 /// after its last Sync), and returns it with the outcome. `release` is told as in
-/// [`run_releasing`].
+/// [`run_input`].
 pub fn run_kept<'d, C: Consumer>(
     input: impl Into<Input<'d>>,
     mut make: impl FnMut() -> C,

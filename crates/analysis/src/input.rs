@@ -108,7 +108,7 @@ pub(crate) fn run_source(
         // Parsed whole by its reader: read it whole.
         let have = window.len();
         fill(source, &mut window, have, total_usize - have)?;
-        return crate::driver::run_releasing(&window, all, kept, limit, progress, &mut |_| {});
+        return crate::driver::run_input(Input::Bytes(&window), all, kept, limit, progress, &mut |_| {});
     }
     let mut reader = Reader::new_window(&window, window.len() == total_usize).map_err(not_a_reader)?;
     let mut pass = Pass::new(all, kept, limit, total, &reader);

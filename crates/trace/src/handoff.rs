@@ -206,19 +206,6 @@ mod tests {
     use super::{Packer, Packet, Unpacker};
     use crate::Reader;
 
-    /// The text of every event read from `data` with `read_event`, and the error, if any.
-    fn expected(data: &[u8]) -> (Vec<String>, Option<String>) {
-        let mut r = Reader::new(data).expect("a trace");
-        let mut out = Vec::new();
-        loop {
-            match r.read_event() {
-                Ok(Some(ev)) => out.push(format!("{ev}")),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e.to_string())),
-            }
-        }
-    }
-
     /// The same through `next_event`, packets of `per` events and a second thread.
     fn handed_off(data: &[u8], per: usize) -> (Vec<String>, Option<String>) {
         let (tx, rx) = std::sync::mpsc::channel::<Packet>();
@@ -252,22 +239,11 @@ mod tests {
 
     #[test]
     fn handed_off_events_are_the_events_read() {
-        let files = crate::test_traces::all();
         let (mut events, mut generations) = (0, 0);
-        for f in &files {
-            let data = std::fs::read(f).unwrap();
-            if Reader::new(&data).is_err() {
-                continue;
-            }
-            let want = expected(&data);
+        for (f, data, want) in crate::test_traces::readable() {
             // Packets of one event, of a few (tables and strings arrive mid-packet) and big ones.
             for per in [1, 7, 4096] {
-                let got = handed_off(&data, per);
-                assert_eq!(got.1, want.1, "{}: error, packets of {per}", f.display());
-                assert_eq!(got.0.len(), want.0.len(), "{}: events, packets of {per}", f.display());
-                for (i, (g, w)) in got.0.iter().zip(&want.0).enumerate() {
-                    assert_eq!(g, w, "{}: event {i}, packets of {per}", f.display());
-                }
+                crate::test_traces::assert_same(&handed_off(&data, per), &want, &format!("{}, packets of {per}", f.display()));
             }
             events += want.0.len();
             generations += want.0.iter().filter(|e| e.contains("Sync")).count();

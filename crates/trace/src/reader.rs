@@ -23,6 +23,14 @@ use crate::version::{read_header, Version};
 pub struct Reader<'a> {
     /// The bytes at hand: the whole trace, or a window of it (see [`Reader::new_window`]).
     data: &'a [u8],
+    gen: Option<Generation<'a>>,
+    spill: Option<Spill<'a>>,
+    /// Everything else, which does not refer to the bytes.
+    st: State,
+}
+
+/// A reader's state that does not refer to the bytes (kept while the reader is [`Detached`]).
+struct State {
     /// Offset in the trace of `data[0]`, and whether `data` reaches the trace's end.
     base: usize,
     window_final: bool,
@@ -35,7 +43,6 @@ pub struct Reader<'a> {
     pos: usize,
     version: Version,
     last_ts: Time,
-    gen: Option<Generation<'a>>,
     /// The merge heap of the generation's threads (boxed: swaps move pointers).
     #[allow(clippy::vec_box)]
     frontier: Vec<Box<BatchCursor>>,
@@ -45,7 +52,6 @@ pub struct Reader<'a> {
     read_gen_err: Option<Error>,
     done: bool,
     failed: bool,
-    spill: Option<Spill<'a>>,
     spill_err: Option<Error>,
     spill_err_sync: bool,
     bytes_at_sync: usize,
@@ -72,8 +78,7 @@ impl<'a> Reader<'a> {
 
     /// A reader at `pos`, past the header.
     fn start(data: &'a [u8], version: Version, pos: usize, v1: Option<Box<crate::v1::V1Reader>>) -> Reader<'a> {
-        Reader {
-            data,
+        let st = State {
             base: 0,
             window_final: true,
             wants: None,
@@ -81,7 +86,6 @@ impl<'a> Reader<'a> {
             pos,
             version,
             last_ts: 0,
-            gen: None,
             frontier: Vec::new(),
             cpu_samples: VecDeque::new(),
             order: Ordering::new(version),
@@ -89,7 +93,6 @@ impl<'a> Reader<'a> {
             read_gen_err: None,
             done: false,
             failed: false,
-            spill: None,
             spill_err: None,
             spill_err_sync: false,
             bytes_at_sync: pos,
@@ -98,7 +101,8 @@ impl<'a> Reader<'a> {
             v1,
             v1_current: None,
             lent: false,
-        }
+        };
+        Reader { data, gen: None, spill: None, st }
     }
 
     /// Reads the header from the first bytes of the trace, `window` (all of them if `last`),
@@ -114,107 +118,49 @@ impl<'a> Reader<'a> {
         let (version, pos) = read_header(window)?;
         if version.is_v1() && !last {
             let mut r = Reader::start(window, version, pos, None);
-            r.window_final = false;
-            r.wants = Some(0);
+            r.st.window_final = false;
+            r.st.wants = Some(0);
             return Ok(r);
         }
         let mut r = Reader::new(window)?;
-        r.window_final = last;
+        r.st.window_final = last;
         Ok(r)
     }
 
     /// Where the next window must begin, when the events of this one are read (`next_event`
     /// returned `Ok(None)`); `None` otherwise.
     pub fn wants_bytes(&self) -> Option<usize> {
-        self.wants
+        self.st.wants
     }
 
     /// Whether the bytes at hand may not hold the next generation whole (then the reader
     /// wants more), `spill_gen` the generation of the batch of it the reader holds.
     fn window_ran_out(&self, spill_gen: Option<u64>) -> bool {
-        !self.window_final && !crate::window::holds_generation(self.data, self.pos - self.base, self.version, spill_gen)
+        !self.st.window_final && !crate::window::holds_generation(self.data, self.st.pos - self.st.base, self.st.version, spill_gen)
     }
 
     /// The reader without its bytes, to be given the next window (see
     /// [`new_window`](Self::new_window)). Between windows only: when `wants_bytes` says so.
     pub fn detach(self) -> Detached {
-        let spill = self.spill.map(|s| DetachedSpill {
+        let spill = self.spill.map(|s| Box::new(DetachedSpill {
             gen: s.gen,
             m: s.batch.m,
             time: s.batch.time,
             exp: s.batch.exp,
-            offset: self.base + s.batch.offset,
+            offset: self.st.base + s.batch.offset,
             len: s.batch.data.len(),
-        });
-        Detached { reader: Box::new(self.rewindow(&[], 0, None)), spill }
-    }
-
-    /// The same reader over `data` (at `base` in the trace), with `spill`.
-    fn rewindow<'b>(self, data: &'b [u8], base: usize, spill: Option<Spill<'b>>) -> Reader<'b> {
-        let Reader {
-            data: _,
-            base: _,
-            window_final,
-            wants,
-            pending_err,
-            pos,
-            version,
-            last_ts,
-            gen,
-            frontier,
-            cpu_samples,
-            order,
-            syncs,
-            read_gen_err,
-            done,
-            failed,
-            spill: _,
-            spill_err,
-            spill_err_sync,
-            bytes_at_sync,
-            in_use_from,
-            last_read_start,
-            v1,
-            v1_current,
-            lent,
-        } = self;
-        Reader {
-            data,
-            base,
-            window_final,
-            wants,
-            pending_err,
-            pos,
-            version,
-            last_ts,
-            gen: gen.map(Generation::without_batches),
-            frontier,
-            cpu_samples,
-            order,
-            syncs,
-            read_gen_err,
-            done,
-            failed,
-            spill,
-            spill_err,
-            spill_err_sync,
-            bytes_at_sync,
-            in_use_from,
-            last_read_start,
-            v1,
-            v1_current,
-            lent,
-        }
+        }));
+        Detached { st: Box::new(self.st), gen: self.gen.map(|g| Box::new(g.without_batches())), spill }
     }
 
     /// The trace format version from the header.
     pub fn version(&self) -> Version {
-        self.version
+        self.st.version
     }
 
     /// Bytes read when the last Sync event was returned: what a tolerant reader keeps.
     pub fn bytes_at_last_sync(&self) -> usize {
-        self.bytes_at_sync
+        self.st.bytes_at_sync
     }
 
     /// For a Go 1.11–1.21 trace, GOMAXPROCS when tracing started (time, value): the first
@@ -222,12 +168,12 @@ impl<'a> Reader<'a> {
     /// trace's initialization), so no event carries it. Known once the events after it are
     /// read; `None` for Go 1.22+ traces, whose events carry every GOMAXPROCS as a metric.
     pub fn initial_gomaxprocs(&self) -> Option<(Time, u64)> {
-        self.v1.as_ref().and_then(|v1| v1.initial_gomaxprocs())
+        self.st.v1.as_ref().and_then(|v1| v1.initial_gomaxprocs())
     }
 
     /// Bytes of the trace consumed so far (for progress).
     pub fn bytes_read(&self) -> usize {
-        self.pos
+        self.st.pos
     }
 
     /// The reader will not look at the bytes before this offset again: the generation being
@@ -235,10 +181,10 @@ impl<'a> Reader<'a> {
     /// made, so none of its bytes is looked at again). Events refer to none of the bytes. A
     /// caller that maps the file can let the pages before it go.
     pub fn bytes_done(&self) -> usize {
-        if self.v1.is_some() {
-            self.base + self.data.len()
+        if self.st.v1.is_some() {
+            self.st.base + self.data.len()
         } else {
-            self.in_use_from
+            self.st.in_use_from
         }
     }
 
@@ -247,7 +193,7 @@ impl<'a> Reader<'a> {
         if !self.advance()? {
             return Ok(None);
         }
-        Ok(if self.v1.is_some() { self.v1_current.take() } else { self.order.next() })
+        Ok(if self.st.v1.is_some() { self.st.v1_current.take() } else { self.st.order.next() })
     }
 
     /// [`read_event`](Self::read_event), lending the event instead of moving it out: the
@@ -257,43 +203,43 @@ impl<'a> Reader<'a> {
         if !self.advance()? {
             return Ok(None);
         }
-        self.lent = true;
+        self.st.lent = true;
         Ok(self.current())
     }
 
     /// The event the last [`next_event`](Self::next_event) lent, while the reader keeps it.
     #[inline]
     pub fn current(&self) -> Option<&Event> {
-        if !self.lent {
+        if !self.st.lent {
             return None;
         }
-        if self.v1.is_some() {
-            self.v1_current.as_ref()
+        if self.st.v1.is_some() {
+            self.st.v1_current.as_ref()
         } else {
-            self.order.front()
+            self.st.order.front()
         }
     }
 
     /// Makes the next event the front of the ordering's queue (or `v1_current`); false at
     /// the end and after an error.
     fn advance(&mut self) -> Result<bool, Error> {
-        if std::mem::take(&mut self.lent) {
+        if std::mem::take(&mut self.st.lent) {
             // The event lent last is done with.
-            self.v1_current = None;
-            self.order.next();
+            self.st.v1_current = None;
+            self.st.order.next();
         }
-        if self.done || self.failed || self.wants.is_some() {
+        if self.st.done || self.st.failed || self.st.wants.is_some() {
             return Ok(false);
         }
-        if let Some(e) = self.pending_err.take() {
-            self.failed = true;
+        if let Some(e) = self.st.pending_err.take() {
+            self.st.failed = true;
             return Err(e);
         }
-        if let Some(v1) = self.v1.as_deref_mut() {
+        if let Some(v1) = self.st.v1.as_deref_mut() {
             let r = v1.read_event();
-            self.failed = r.is_err();
-            self.v1_current = r?;
-            return Ok(self.v1_current.is_some());
+            self.st.failed = r.is_err();
+            self.st.v1_current = r?;
+            return Ok(self.st.v1_current.is_some());
         }
         // The event is checked and fixed in place, at the front of the queue: lent from there,
         // or moved out once, to the caller.
@@ -301,24 +247,24 @@ impl<'a> Reader<'a> {
             Ok(true) => {}
             Ok(false) => return Ok(false),
             Err(e) => {
-                self.failed = true;
+                self.st.failed = true;
                 return Err(e);
             }
         }
-        let last_ts = self.last_ts;
-        let ev = self.order.front_mut().expect("fill queued an event");
+        let last_ts = self.st.last_ts;
+        let ev = self.st.order.front_mut().expect("fill queued an event");
         if let Err(msg) = ev.validate_table_ids() {
             let ev = ev.clone();
-            self.failed = true;
+            self.st.failed = true;
             return Err(self.order_error(&ev, msg));
         }
         // Times strictly increase, as in Go.
         if ev.base.time <= last_ts {
             ev.base.time = last_ts + 1;
         }
-        self.last_ts = ev.base.time;
+        self.st.last_ts = ev.base.time;
         if ev.base.typ == spec::EV_SYNC_EVENT {
-            self.bytes_at_sync = self.pos;
+            self.st.bytes_at_sync = self.st.pos;
         }
         Ok(true)
     }
@@ -332,39 +278,39 @@ impl<'a> Reader<'a> {
     }
 
     fn sync_event(&mut self, with_table: bool) -> Event {
-        self.syncs += 1;
+        self.st.syncs += 1;
         if with_table {
             let g = self.gen.as_ref().expect("installed generation");
-            Event::new_sync(Some(g.table.clone()), g.table.sync.ns(g.min_ts), self.syncs)
+            Event::new_sync(Some(g.table.clone()), g.table.sync.ns(g.min_ts), self.st.syncs)
         } else {
-            Event::new_sync(None, self.last_ts, self.syncs)
+            Event::new_sync(None, self.st.last_ts, self.st.syncs)
         }
     }
 
     /// Queues the next event in the ordering's queue; false at the end.
     fn fill(&mut self) -> Result<bool, Error> {
-        if !self.order.is_empty() {
+        if !self.st.order.is_empty() {
             return Ok(true);
         }
-        if self.frontier.is_empty() && self.cpu_samples.is_empty() {
-            let ev = if self.version < Version::GO126 {
+        if self.st.frontier.is_empty() && self.st.cpu_samples.is_empty() {
+            let ev = if self.st.version < Version::GO126 {
                 self.next_gen_with_spill()?
-            } else if let Some(e) = &self.read_gen_err {
+            } else if let Some(e) = &self.st.read_gen_err {
                 return Err(e.clone());
             } else {
                 if self.window_ran_out(None) {
-                    self.wants = Some(self.pos);
+                    self.st.wants = Some(self.st.pos);
                     return Ok(false);
                 }
-                self.in_use_from = self.pos;
-                let mut at = self.pos - self.base;
-                let read = read_generation(self.data, &mut at, self.version).map_err(|e| e.rebased(self.base));
-                self.pos = self.base + at;
+                self.st.in_use_from = self.st.pos;
+                let mut at = self.st.pos - self.st.base;
+                let read = read_generation(self.data, &mut at, self.st.version).map_err(|e| e.rebased(self.st.base));
+                self.st.pos = self.st.base + at;
                 match read {
                     Ok(gen) => self.install_gen(gen)?,
                     Err(e) => {
                         // Everything before this generation is good: end it with a Sync first.
-                        self.read_gen_err = Some(e);
+                        self.st.read_gen_err = Some(e);
                         self.gen = None;
                         Some(self.sync_event(false))
                     }
@@ -372,30 +318,30 @@ impl<'a> Reader<'a> {
             };
             return Ok(match ev {
                 Some(ev) => {
-                    self.order.push_event(ev);
+                    self.st.order.push_event(ev);
                     true
                 }
                 None => false,
             });
         }
         let gen = self.gen.as_ref().expect("frontier without generation");
-        if let Some(s) = self.cpu_samples.front() {
-            if self.frontier.is_empty() || s.time < self.frontier[0].ev.time {
-                let s = self.cpu_samples.pop_front().expect("non-empty");
+        if let Some(s) = self.st.cpu_samples.front() {
+            if self.st.frontier.is_empty() || s.time < self.st.frontier[0].ev.time {
+                let s = self.st.cpu_samples.pop_front().expect("non-empty");
                 let ctx = SchedCtx { g: s.g, p: s.p, m: s.m };
                 let ev = Event::make(&gen.table, ctx, spec::EV_CPU_SAMPLE, s.time, &[s.stack.0]);
-                self.order.push_event(ev);
+                self.st.order.push_event(ev);
                 return Ok(true);
             }
         }
-        if self.frontier.is_empty() {
+        if self.st.frontier.is_empty() {
             return Err(self.broken("frontier is empty"));
         }
         if !self.try_advance(0)? {
             // The earliest event cannot happen yet: try the others, earliest first.
-            self.frontier.sort_by_key(|bc| bc.ev.time);
+            self.st.frontier.sort_by_key(|bc| bc.ev.time);
             let mut success = false;
-            for i in 1..self.frontier.len() {
+            for i in 1..self.st.frontier.len() {
                 if self.try_advance(i)? {
                     success = true;
                     break;
@@ -405,7 +351,7 @@ impl<'a> Reader<'a> {
                 return Err(self.broken("failed to advance"));
             }
         }
-        if self.order.is_empty() {
+        if self.st.order.is_empty() {
             return Err(Error::Generation { gen: self.gen_number(), msg: "internal error: advance successful, but queue is empty".into() });
         }
         Ok(true)
@@ -413,7 +359,7 @@ impl<'a> Reader<'a> {
 
     fn broken(&self, what: &str) -> Error {
         let mut frontier = String::new();
-        for bc in &self.frontier {
+        for bc in &self.st.frontier {
             let sp = spec::spec(bc.ev.typ);
             frontier += &format!("M {} [{} time={}", bc.m, sp.name, bc.ev.time);
             for (i, arg) in sp.args.iter().skip(1).enumerate() {
@@ -422,13 +368,13 @@ impl<'a> Reader<'a> {
             frontier += "]\n";
         }
         let gen = self.gen_number();
-        Error::Generation { gen, msg: format!("broken trace: {what}: frontier:\n[gen={gen}]\n\n{frontier}\n{}\n", self.order.dump()) }
+        Error::Generation { gen, msg: format!("broken trace: {what}: frontier:\n[gen={gen}]\n\n{frontier}\n{}\n", self.st.order.dump()) }
     }
 
     fn try_advance(&mut self, i: usize) -> Result<bool, Error> {
         let gen = self.gen.as_ref().expect("frontier without generation");
-        let bc = &mut self.frontier[i];
-        let ok = match self.order.advance(&mut bc.ev, &gen.table, bc.m, &mut bc.m_slot, gen.gen) {
+        let bc = &mut self.st.frontier[i];
+        let ok = match self.st.order.advance(&mut bc.ev, &gen.table, bc.m, &mut bc.m_slot, gen.gen) {
             Ok(ok) => ok,
             Err(msg) => {
                 let ev = Event::new(&gen.table, SchedCtx::NONE, bc.ev);
@@ -439,44 +385,44 @@ impl<'a> Reader<'a> {
             return Ok(false);
         }
         let batches = &gen.batches[bc.slot].1;
-        if bc.next_event(batches, gen.table.sync.freq).map_err(|e| e.rebased(self.base))? {
-            heap_update(&mut self.frontier, i);
+        if bc.next_event(batches, gen.table.sync.freq).map_err(|e| e.rebased(self.st.base))? {
+            heap_update(&mut self.st.frontier, i);
         } else {
-            heap_remove(&mut self.frontier, i);
+            heap_remove(&mut self.st.frontier, i);
         }
         Ok(true)
     }
 
     fn next_gen_with_spill(&mut self) -> Result<Option<Event>, Error> {
-        if let Some(e) = &self.spill_err {
-            if self.spill_err_sync {
+        if let Some(e) = &self.st.spill_err {
+            if self.st.spill_err_sync {
                 return Err(e.clone());
             }
-            self.spill_err_sync = true;
+            self.st.spill_err_sync = true;
             return Ok(Some(self.sync_event(false)));
         }
         if self.gen.is_some() && self.spill.is_none() {
             // The last generation ended at the end of the bytes.
-            self.done = true;
+            self.st.done = true;
             return Ok(Some(self.sync_event(false)));
         }
         if self.window_ran_out(self.spill.map(|s| s.gen)) {
-            self.wants = Some(self.spill.as_ref().map_or(self.pos, |s| self.base + s.batch.offset).min(self.pos));
+            self.st.wants = Some(self.spill.as_ref().map_or(self.st.pos, |s| self.st.base + s.batch.offset).min(self.st.pos));
             return Ok(None);
         }
         // The generation's first batch (the spill) was read with the one before.
-        self.in_use_from = self.last_read_start;
-        self.last_read_start = self.pos;
-        let mut at = self.pos - self.base;
-        let r = read_generation_with_spill(self.data, &mut at, self.spill.take(), self.version);
-        self.pos = self.base + at;
+        self.st.in_use_from = self.st.last_read_start;
+        self.st.last_read_start = self.st.pos;
+        let mut at = self.st.pos - self.st.base;
+        let r = read_generation_with_spill(self.data, &mut at, self.spill.take(), self.st.version);
+        self.st.pos = self.st.base + at;
         self.spill = r.spill;
-        self.spill_err = r.err.map(|e| e.rebased(self.base));
+        self.st.spill_err = r.err.map(|e| e.rebased(self.st.base));
         match r.gen {
             Some(gen) => self.install_gen(Some(gen)),
             None => {
                 self.gen = None;
-                self.spill_err_sync = true;
+                self.st.spill_err_sync = true;
                 Ok(Some(self.sync_event(false)))
             }
         }
@@ -485,15 +431,15 @@ impl<'a> Reader<'a> {
     fn install_gen(&mut self, gen: Option<Generation<'a>>) -> Result<Option<Event>, Error> {
         let Some(gen) = gen else {
             self.gen = None;
-            self.done = true;
+            self.st.done = true;
             return Ok(Some(self.sync_event(false)));
         };
-        self.cpu_samples = std::mem::take(&mut self.gen.insert(gen).cpu_samples).into();
+        self.st.cpu_samples = std::mem::take(&mut self.gen.insert(gen).cpu_samples).into();
         let gen = self.gen.as_ref().expect("just installed");
         for (slot, (m, batches)) in gen.batches.iter().enumerate() {
             let mut bc = BatchCursor::new(*m, slot);
-            if bc.next_event(batches, gen.table.sync.freq).map_err(|e| e.rebased(self.base))? {
-                heap_insert(&mut self.frontier, Box::new(bc));
+            if bc.next_event(batches, gen.table.sync.freq).map_err(|e| e.rebased(self.st.base))? {
+                heap_insert(&mut self.st.frontier, Box::new(bc));
             }
         }
         Ok(Some(self.sync_event(true)))
@@ -540,7 +486,7 @@ mod tests {
                     Ok(None) | Err(_) => break,
                 }
             }
-            if r.v1.is_none() && r.syncs > 2 {
+            if r.st.v1.is_none() && r.st.syncs > 2 {
                 advanced += usize::from(last > 64);
             }
         }
@@ -551,8 +497,9 @@ mod tests {
 
 /// A reader between two windows of the trace (see [`Reader::new_window`]).
 pub struct Detached {
-    reader: Box<Reader<'static>>,
-    spill: Option<DetachedSpill>,
+    st: Box<State>,
+    gen: Option<Box<Generation<'static>>>,
+    spill: Option<Box<DetachedSpill>>,
 }
 
 /// The batch of the next generation a Go 1.22–1.25 reader holds, without its bytes.
@@ -570,7 +517,7 @@ struct DetachedSpill {
 impl Detached {
     /// Where the next window must begin.
     pub fn wants_bytes(&self) -> usize {
-        self.reader.wants.unwrap_or(self.reader.pos)
+        self.st.wants.unwrap_or(self.st.pos)
     }
 
     /// The reader again, over `window`: the trace's bytes from offset `base` (which must not
@@ -580,27 +527,28 @@ impl Detached {
         if base > self.wants_bytes() {
             return Err(self);
         }
-        let spill = match self.spill {
+        let spill = match self.spill.as_deref().copied() {
             None => None,
             Some(s) => match window.get(s.offset - base..s.offset - base + s.len) {
                 Some(data) => Some(Spill { gen: s.gen, batch: Batch { m: s.m, time: s.time, data, exp: s.exp, offset: s.offset - base } }),
                 None => return Err(self),
             },
         };
-        let mut r = (*self.reader).rewindow(window, base, spill);
-        r.window_final = last;
-        r.wants = None;
-        if r.version.is_v1() && r.v1.is_none() {
+        let mut st = *self.st;
+        st.base = base;
+        st.window_final = last;
+        st.wants = None;
+        if st.version.is_v1() && st.v1.is_none() {
             if !last {
-                r.wants = Some(0);
+                st.wants = Some(0);
             } else {
-                match crate::v1::V1Reader::new(window, r.pos, r.version) {
-                    Ok(v1) => r.v1 = Some(Box::new(v1)),
-                    Err(e) => r.pending_err = Some(e),
+                match crate::v1::V1Reader::new(window, st.pos, st.version) {
+                    Ok(v1) => st.v1 = Some(Box::new(v1)),
+                    Err(e) => st.pending_err = Some(e),
                 }
-                r.pos = base + window.len();
+                st.pos = base + window.len();
             }
         }
-        Ok(r)
+        Ok(Reader { data: window, gen: self.gen.map(|g| *g), spill, st })
     }
 }

@@ -40,19 +40,7 @@ pub(crate) fn holds_generation(window: &[u8], mut pos: usize, ver: Version, spil
 mod tests {
     use crate::{Detached, Reader};
 
-    type Read = (Vec<String>, Option<String>);
-
-    fn whole(data: &[u8]) -> Read {
-        let mut r = Reader::new(data).expect("a trace");
-        let mut out = Vec::new();
-        loop {
-            match r.next_event() {
-                Ok(Some(ev)) => out.push(format!("{ev}")),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e.to_string())),
-            }
-        }
-    }
+    use crate::test_traces::Text as Read;
 
     /// The events through windows that start with `first` bytes and grow by `grow(len)`;
     /// the largest window.
@@ -87,21 +75,11 @@ mod tests {
 
     #[test]
     fn windowed_events_are_the_events_read() {
-        let files = crate::test_traces::all();
         let (mut compared, mut small) = (0, 0);
-        for f in &files {
-            let data = std::fs::read(f).unwrap();
-            if Reader::new(&data).is_err() {
-                continue;
-            }
-            let want = whole(&data);
+        for (f, data, want) in crate::test_traces::readable() {
             for (first, step) in [(64, 0), (1 << 12, 0), (16, 1000)] {
                 let (got, largest) = windowed(&data, first, |have| if step == 0 { have * 2 } else { have + step });
-                assert_eq!(got.1, want.1, "{}: error, windows from {first} by {step}", f.display());
-                assert_eq!(got.0.len(), want.0.len(), "{}: events, windows from {first} by {step}", f.display());
-                for (i, (g, w)) in got.0.iter().zip(&want.0).enumerate() {
-                    assert_eq!(g, w, "{}: event {i}, windows from {first} by {step}", f.display());
-                }
+                crate::test_traces::assert_same(&got, &want, &format!("{}, windows from {first} by {step}", f.display()));
                 let syncs = want.0.iter().filter(|e| e.contains("Sync")).count();
                 if step == 0 && first == 64 && syncs > 3 && !Reader::new(&data).unwrap().version().is_v1() {
                     small += usize::from(largest < data.len() / 2);
