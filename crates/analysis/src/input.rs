@@ -89,8 +89,8 @@ impl Input<'_> {
 
 /// [`driver::run`](crate::driver::run) over bytes read from `source` a window at a time: only
 /// the generation being read (and the first batch of the next, for Go 1.22–1.25) is in memory,
-/// in a window that doubles until it holds a whole generation (a Go 1.11–1.21 trace is read
-/// whole, as its reader parses it whole).
+/// in a window sized after the last generation, grown by half until it holds the next (a Go
+/// 1.11–1.21 trace is read whole, as its reader parses it whole). Each byte is copied once.
 pub(crate) fn run_source(
     source: &dyn ByteSource,
     all: &mut dyn Consumer,
@@ -119,10 +119,19 @@ pub(crate) fn run_source(
                 let Some(from) = reader.wants_bytes() else { break pass.end() };
                 let detached = reader.detach();
                 // Keep the bytes from `from` on, and read as many again (at least a window).
-                let kept_len = base + window.len() - from;
-                window.drain(..from - base);
+                // The reader wants bytes from within the window (where it stands, or the batch
+                // it holds), never before it.
+                let Some(skip) = from.checked_sub(base).filter(|&n| n <= window.len()) else {
+                    return Err(unreadable(from, "internal error: the reader wants bytes outside its window".into()));
+                };
+                let kept_len = window.len() - skip;
+                window.drain(..skip);
+                // Generations are about the same size: a window an eighth larger than the last
+                // generation read mostly holds the next one at the first try; if not, it grows
+                // by half (the window is the read's biggest allocation).
+                let last_generation = from - base;
                 base = from;
-                let end = total_usize.min(from + least.max(2 * kept_len));
+                let end = total_usize.min(from + least.max(kept_len + kept_len / 2).max(last_generation + last_generation / 8));
                 fill(source, &mut window, from + kept_len, end - from - kept_len)?;
                 reader = match detached.attach(&window, base, end == total_usize) {
                     Ok(r) => r,
@@ -138,6 +147,9 @@ pub(crate) fn run_source(
 /// Appends `len` bytes of the trace from `offset` to `window`.
 fn fill(source: &dyn ByteSource, window: &mut Vec<u8>, offset: usize, len: usize) -> Result<(), Rejected> {
     let at = window.len();
+    // Exactly: the window is the biggest allocation of the read, and the wasm memory never
+    // gives back what it grew by.
+    window.reserve_exact(len);
     window.resize(at + len, 0);
     source.read_at(offset as u64, &mut window[at..]).map_err(|msg| unreadable(offset, msg))
 }
