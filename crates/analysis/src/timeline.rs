@@ -25,10 +25,12 @@ use serde::Serialize;
 mod builder;
 pub mod details;
 pub mod lod;
+pub mod series;
 pub mod spans;
 pub mod stacks;
 
 pub use builder::TimelineBuilder;
+pub use series::Series;
 pub use spans::{Span, SpanLane};
 pub use stacks::{Stacks, Strings};
 
@@ -104,20 +106,6 @@ pub struct Lane {
     pub spans: SpanLane,
 }
 
-/// A metric's samples in time order.
-#[derive(Debug, Clone, Default)]
-pub struct Series {
-    pub times: Vec<i64>,
-    pub values: Vec<u64>,
-}
-
-impl Series {
-    pub fn push(&mut self, t: i64, v: u64) {
-        crate::grow::push(&mut self.times, t);
-        crate::grow::push(&mut self.values, v);
-    }
-}
-
 /// A CPU profile sample: when, on which goroutine (ordinal + 1, 0 = none), which stack (+ 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {
@@ -173,7 +161,7 @@ impl Timeline {
         let spans: usize = self.lanes.iter().map(|l| l.spans.bytes() + std::mem::size_of::<Lane>()).sum();
         let stacks: usize = self.stacks.stacks.iter().map(|s| s.len() * 4 + 16).sum::<usize>() + self.stacks.frames.len() * 12;
         let strings: usize = self.strings.list.iter().map(|s| s.len() * 2 + 48).sum();
-        let series = (self.heap_live.times.len() + self.heap_goal.times.len()) * 16 + self.samples.len() * 20 + self.sample_offsets.len() * 4;
+        let series = self.heap_live.bytes() + self.heap_goal.bytes() + self.samples.len() * 20 + self.sample_offsets.len() * 4;
         spans + stacks + strings + series
     }
 
@@ -203,7 +191,7 @@ impl Timeline {
                 .iter()
                 .map(|k| k.state_names().to_vec())
                 .collect(),
-            has_heap: !self.heap_live.times.is_empty() || !self.heap_goal.times.is_empty(),
+            has_heap: !self.heap_live.is_empty() || !self.heap_goal.is_empty(),
             samples: self.samples.len() as u32,
         };
         for l in &self.lanes {

@@ -210,28 +210,68 @@ pub fn counters(tl: &Timeline, t0: i64, t1: i64, width: u32) -> CounterCells {
 fn series_cells(s: &Series, t0: i64, t1: i64, width: u32) -> Vec<f64> {
     let w = width as usize;
     let mut out = vec![f64::NAN; w];
-    if t1 <= t0 || w == 0 || s.times.is_empty() {
+    if t1 <= t0 || w == 0 || s.is_empty() {
         return out;
     }
     let px = (t1 - t0) as f64 / w as f64;
-    let mut i = s.times.partition_point(|&t| t < t0);
-    let mut last = if i > 0 { s.values[i - 1] as f64 } else { f64::NAN };
+    let mut samples = s.from_before(t0).peekable();
+    let mut last = f64::NAN;
+    while let Some(&(t, v)) = samples.peek() {
+        if t >= t0 {
+            break;
+        }
+        last = v as f64;
+        samples.next();
+    }
     for (k, cell) in out.iter_mut().enumerate() {
         let end = t0 + (px * (k + 1) as f64).round() as i64;
         let mut best = f64::NAN;
-        while i < s.times.len() && s.times[i] < end {
-            let v = s.values[i] as f64;
+        while let Some((_, v)) = samples.next_if(|&(t, _)| t < end) {
+            let v = v as f64;
             if best.is_nan() || v > best {
                 best = v;
             }
-            i += 1;
+            last = v;
         }
-        if best.is_nan() {
-            *cell = last;
-        } else {
-            *cell = best;
-            last = s.values[i - 1] as f64;
-        }
+        *cell = if best.is_nan() { last } else { best };
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{series_cells, Series};
+
+    /// The cells straight from the samples: per cell the largest sample in it, else the last
+    /// sample before it.
+    fn naive(samples: &[(i64, u64)], t0: i64, t1: i64, w: usize) -> Vec<f64> {
+        let px = (t1 - t0) as f64 / w as f64;
+        (0..w)
+            .map(|k| {
+                let start = if k == 0 { i64::MIN } else { t0 + (px * k as f64).round() as i64 };
+                let end = t0 + (px * (k + 1) as f64).round() as i64;
+                let inside = samples.iter().filter(|&&(t, _)| t >= start.max(t0) && t < end && (k > 0 || t >= t0));
+                match inside.map(|&(_, v)| v).max() {
+                    Some(v) => v as f64,
+                    None => samples.iter().rev().find(|&&(t, _)| t < end).map_or(f64::NAN, |&(_, v)| v as f64),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn series_cells_are_the_samples_largest_or_last() {
+        let samples: Vec<(i64, u64)> = (0..2000i64).map(|i| (i * i % 7 + i * 50, ((i * 7919) % 997) as u64 * 1024)).collect();
+        let mut s = Series::default();
+        for &(t, v) in &samples {
+            s.push(t, v);
+        }
+        let last = samples.last().unwrap().0;
+        for (t0, t1, w) in [(0, last + 1, 100), (-500, 3_000, 7), (12_345, 12_999, 64), (30_000, 90_000, 333), (last + 10, last + 100, 5), (6_400, 6_401, 3)] {
+            let (got, want) = (series_cells(&s, t0, t1, w as u32), naive(&samples, t0, t1, w));
+            for (k, (g, n)) in got.iter().zip(&want).enumerate() {
+                assert!(g == n || (g.is_nan() && n.is_nan()), "[{t0}, {t1}) in {w}: cell {k}: {g} != {n}");
+            }
+        }
+    }
 }
