@@ -118,9 +118,8 @@ pub(crate) fn run_source(
             Ok(None) => {
                 let Some(from) = reader.wants_bytes() else { break pass.end() };
                 let detached = reader.detach();
-                // Keep the bytes from `from` on, and read as many again (at least a window).
-                // The reader wants bytes from within the window (where it stands, or the batch
-                // it holds), never before it.
+                // Keep the bytes from `from` on and read more after them. The reader wants bytes
+                // from within the window (where it stands, or the batch it holds).
                 let Some(skip) = from.checked_sub(base).filter(|&n| n <= window.len()) else {
                     return Err(unreadable(from, "internal error: the reader wants bytes outside its window".into()));
                 };
