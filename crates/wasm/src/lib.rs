@@ -1,6 +1,7 @@
 //! The browser's handle on gotrace: a [`Session`] holds one trace's analyses and a view of its
 //! bytes, which stay in JavaScript's memory (only the generations being read are copied into
-//! the wasm memory, a window at a time); its methods hand results to JavaScript. Glue only: every number comes from `gotrace-analysis`.
+//! the wasm memory, a window at a time); its methods hand results to JavaScript. Glue only:
+//! every number comes from `gotrace-analysis`.
 //! Small results cross as plain objects (serde-wasm-bindgen), the full document as JSON text
 //! (byte for byte what `gotrace analyze --json` prints), bulk data as typed arrays.
 
@@ -33,7 +34,7 @@ impl ByteSource for JsBytes {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
         let (len, total) = (buf.len() as u64, self.len());
-        let end = offset.checked_add(len).filter(|&e| e <= total).ok_or_else(|| format!("bytes {offset}..{} past the end ({total})", offset + len))?;
+        let end = offset.checked_add(len).filter(|&e| e <= total).ok_or_else(|| format!("bytes {offset}..{} past the end ({total})", offset.saturating_add(len)))?;
         // Both ends are at most the array's length, a u32.
         self.0.subarray(offset as u32, end as u32).copy_to(buf);
         Ok(())
