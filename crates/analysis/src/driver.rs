@@ -101,7 +101,7 @@ pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     let mut pass = Pass::new(all, kept, limit, total, &reader);
     loop {
         match reader.next_event() {
-            Ok(Some(_)) => pass.event(&reader, progress, release),
+            Ok(Some(_)) => pass.event(&mut reader, progress, release),
             Ok(None) => break pass.end(),
             Err(e) => break pass.fail(e),
         }
@@ -119,6 +119,14 @@ impl<C: Consumer + ?Sized> Consumer for ByRef<'_, C> {
 
     fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
         self.0.initial_gomaxprocs(time, procs);
+    }
+
+    fn would_wait(&self) -> bool {
+        self.0.would_wait()
+    }
+
+    fn wait(&mut self) {
+        self.0.wait();
     }
 }
 
@@ -144,7 +152,7 @@ impl<'c, A: Consumer + ?Sized, K: Consumer + ?Sized> Pass<'c, A, K> {
 
     /// The event `reader` just read.
     #[inline(always)]
-    pub fn event(&mut self, reader: &Reader<'_>, progress: &mut dyn FnMut(u64, u64), release: &mut dyn FnMut(u64)) {
+    pub fn event(&mut self, reader: &mut Reader<'_>, progress: &mut dyn FnMut(u64, u64), release: &mut dyn FnMut(u64)) {
         let ev = reader.current().expect("an event was just read");
         let out = &mut self.out;
         if self.gomaxprocs_pending {
@@ -168,6 +176,14 @@ impl<'c, A: Consumer + ?Sized, K: Consumer + ?Sized> Pass<'c, A, K> {
         if out.events_read.is_multiple_of(PROGRESS_EVERY) {
             progress(reader.bytes_read() as u64, out.bytes_total);
             release(reader.bytes_done() as u64);
+        }
+        // A consumer would wait for another thread: the reader reads the next generation
+        // meanwhile (its turn then comes without the pause of reading it, which the other
+        // thread would spend waiting for events), then the consumer waits.
+        if self.all.would_wait() || self.kept.would_wait() {
+            reader.read_ahead();
+            self.all.wait();
+            self.kept.wait();
         }
     }
 
@@ -229,6 +245,16 @@ impl<A: Consumer + ?Sized, B: Consumer + ?Sized> Consumer for Both<'_, A, B> {
     fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
         self.0.initial_gomaxprocs(time, procs);
         self.1.initial_gomaxprocs(time, procs);
+    }
+
+    #[inline]
+    fn would_wait(&self) -> bool {
+        self.0.would_wait() || self.1.would_wait()
+    }
+
+    fn wait(&mut self) {
+        self.0.wait();
+        self.1.wait();
     }
 }
 

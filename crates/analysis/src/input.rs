@@ -114,7 +114,7 @@ pub(crate) fn run_source(
     let mut pass = Pass::new(all, kept, limit, total, &reader);
     loop {
         match reader.next_event() {
-            Ok(Some(_)) => pass.event(&reader, progress, &mut |_| {}),
+            Ok(Some(_)) => pass.event(&mut reader, progress, &mut |_| {}),
             Ok(None) => {
                 let Some(from) = reader.wants_bytes() else { break pass.end() };
                 let detached = reader.detach();

@@ -50,6 +50,17 @@ pub trait Consumer {
     /// A Go 1.11–1.21 trace's GOMAXPROCS when tracing started, which no event carries (see
     /// [`gotrace::Reader::initial_gomaxprocs`]): told once, before the first event after it.
     fn initial_gomaxprocs(&mut self, _time: gotrace::Time, _procs: u64) {}
+
+    /// Whether the consumer holds events it could not hand on without waiting for another
+    /// thread (see [`relay::Relay`]): the pass then has the reader read ahead
+    /// ([`gotrace::Reader::read_ahead`]) before it calls [`wait`](Self::wait).
+    #[inline]
+    fn would_wait(&self) -> bool {
+        false
+    }
+
+    /// Hands on what the consumer holds, waiting as long as it takes.
+    fn wait(&mut self) {}
 }
 
 /// A consumer that may be absent (then it sees nothing).
@@ -64,6 +75,17 @@ impl<C: Consumer> Consumer for Option<C> {
     fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
         if let Some(c) = self {
             c.initial_gomaxprocs(time, procs);
+        }
+    }
+
+    #[inline]
+    fn would_wait(&self) -> bool {
+        self.as_ref().is_some_and(C::would_wait)
+    }
+
+    fn wait(&mut self) {
+        if let Some(c) = self {
+            c.wait();
         }
     }
 }

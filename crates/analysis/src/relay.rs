@@ -2,7 +2,7 @@
 //! packets ([`gotrace::Packer`]) and sends them; the other thread makes the events again and
 //! feeds its own consumers, as [`driver::run`](crate::driver::run) would have.
 
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TrySendError};
 
 use gotrace::{Event, Packer, Packet, Time, Unpacker};
 
@@ -12,8 +12,9 @@ use crate::Consumer;
 /// that the packets in flight stay in the caches (80 bytes an event).
 const PACKET_EVENTS: usize = 4096;
 
-/// Packets on their way at most: the reader does not run far ahead.
-const IN_FLIGHT: usize = 4;
+/// Packets on their way at most: the reader does not run far ahead (~4 ms of the other
+/// thread's work; time enough to read the next generation when the reader would wait).
+const IN_FLIGHT: usize = 16;
 
 enum Message {
     Events(Packet),
@@ -26,8 +27,12 @@ enum Message {
 /// more events come.
 pub struct Relay {
     packer: Packer,
+    /// Events per packet.
+    per: usize,
     packet: Packet,
     to: Option<SyncSender<Message>>,
+    /// A full packet the other end had no room for yet (see [`Consumer::would_wait`]).
+    held: Option<Packet>,
     /// Packets the other end is done with, to be filled again.
     back: Receiver<Packet>,
 }
@@ -40,9 +45,14 @@ pub struct Receiving {
 
 /// A connected pair of ends.
 pub fn relay() -> (Relay, Receiving) {
-    let (to, from) = sync_channel(IN_FLIGHT);
+    relay_sized(PACKET_EVENTS, IN_FLIGHT)
+}
+
+/// A connected pair of ends sending packets of `per` events, `in_flight` at most (for tests).
+pub fn relay_sized(per: usize, in_flight: usize) -> (Relay, Receiving) {
+    let (to, from) = sync_channel(in_flight);
     let (back_to, back) = channel();
-    let relay = Relay { packer: Packer::default(), packet: Packet::with_capacity(PACKET_EVENTS), to: Some(to), back };
+    let relay = Relay { packer: Packer::default(), per, packet: Packet::with_capacity(per), to: Some(to), held: None, back };
     (relay, Receiving { from, back: back_to })
 }
 
@@ -56,18 +66,34 @@ impl Relay {
         }
     }
 
+    /// Sends the packet being filled and starts another; the packet is held instead if the
+    /// other end has no room for it now (then sent by [`Consumer::wait`], or before the next).
     fn flush(&mut self) {
         if self.packet.is_empty() {
             return;
         }
-        let next = self.back.try_recv().unwrap_or_else(|_| Packet::with_capacity(PACKET_EVENTS));
+        self.send_held();
+        let next = self.back.try_recv().unwrap_or_else(|_| Packet::with_capacity(self.per));
         let full = std::mem::replace(&mut self.packet, next);
-        self.send(Message::Events(full));
+        let Some(to) = &self.to else { return };
+        match to.try_send(Message::Events(full)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(Message::Events(full))) => self.held = Some(full),
+            // The other thread is gone: it panicked, and joining it tells.
+            Err(_) => self.to = None,
+        }
+    }
+
+    fn send_held(&mut self) {
+        if let Some(p) = self.held.take() {
+            self.send(Message::Events(p));
+        }
     }
 
     /// Sends the events not sent yet and closes the relay.
     pub fn finish(mut self) {
         self.flush();
+        self.send_held();
         self.to = None;
     }
 }
@@ -75,6 +101,7 @@ impl Relay {
 impl Drop for Relay {
     fn drop(&mut self) {
         self.flush();
+        self.send_held();
     }
 }
 
@@ -82,14 +109,24 @@ impl Consumer for Relay {
     #[inline(always)]
     fn event(&mut self, ev: &Event) {
         self.packer.pack(ev, &mut self.packet);
-        if self.packet.len() == PACKET_EVENTS {
+        if self.packet.len() == self.per {
             self.flush();
         }
     }
 
     fn initial_gomaxprocs(&mut self, time: Time, procs: u64) {
         self.flush();
+        self.send_held();
         self.send(Message::Gomaxprocs(time, procs));
+    }
+
+    #[inline(always)]
+    fn would_wait(&self) -> bool {
+        self.held.is_some()
+    }
+
+    fn wait(&mut self) {
+        self.send_held();
     }
 }
 

@@ -46,3 +46,66 @@ fn two_threads_give_what_one_gives() {
     }
     assert!(compared >= 20 && rejected >= 2, "{compared} compared, {rejected} rejected");
 }
+
+/// Each event's text, as the consumer sees it.
+struct Texts(Vec<String>);
+
+impl gotrace_analysis::Consumer for Texts {
+    fn event(&mut self, ev: &gotrace::Event) {
+        self.0.push(format!("{ev}"));
+    }
+}
+
+/// A relay whose other end is slower than the reader (its packets then wait, held, while the
+/// reader reads the next generation ahead) hands on every event read, in order, with the
+/// tables and strings they refer to: what one thread reads, on every fixture and the shared
+/// Go 1.26 and damaged traces.
+#[test]
+fn a_slow_other_end_gets_every_event_in_order() {
+    use gotrace_analysis::driver::{self, Ignore};
+    let mut files = Vec::new();
+    common::walk(&common::repo_fixtures(), ".trace", &mut files);
+    if let Some(shared) = common::shared() {
+        for dir in ["go1.26", "bad"] {
+            common::walk(&shared.join(dir), ".trace", &mut files);
+        }
+    }
+    let mut compared = 0;
+    for f in &files {
+        let data = std::fs::read(f).unwrap();
+        let mut want = Texts(Vec::new());
+        let Ok(want_out) = driver::run(&data, &mut want, &mut Ignore, None, &mut |_, _| {}) else { continue };
+        let (mut relay, receiving) = gotrace_analysis::relay::relay_sized(64, 1);
+        let (got_out, got) = std::thread::scope(|s| {
+            let other = s.spawn(move || {
+                let mut got = Texts(Vec::new());
+                let mut slow = SlowDown(0);
+                receiving.feed(&mut got, &mut slow, None);
+                got
+            });
+            let out = driver::run(&data, &mut relay, &mut Ignore, None, &mut |_, _| {});
+            relay.finish();
+            (out, other.join().unwrap())
+        });
+        let got_out = got_out.expect("read once already");
+        assert_eq!((got_out.events_read, got_out.events_kept), (want_out.events_read, want_out.events_kept), "{}", f.display());
+        assert_eq!(got.0.len(), want.0.len(), "{}: events", f.display());
+        for (i, (g, w)) in got.0.iter().zip(&want.0).enumerate() {
+            assert_eq!(g, w, "{}: event {i}", f.display());
+        }
+        compared += 1;
+    }
+    assert!(compared >= 10, "{compared} traces compared");
+}
+
+/// Sleeps now and then: the other end falls behind.
+struct SlowDown(u64);
+
+impl gotrace_analysis::Consumer for SlowDown {
+    fn event(&mut self, _: &gotrace::Event) {
+        self.0 += 1;
+        if self.0.is_multiple_of(256) {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+    }
+}

@@ -6,10 +6,13 @@ use crate::batch_cursor::{heap_insert, heap_remove, heap_update, BatchCursor};
 use crate::error::Error;
 use crate::event::{Event, SchedCtx, Time};
 use crate::batch::Batch;
-use crate::generation::{read_generation, read_generation_with_spill, CpuSample, Generation, Spill};
+use crate::generation::{read_generation_with_spill, CpuSample, Generation, Spill};
 use crate::order::Ordering;
 use crate::spec;
 use crate::version::{read_header, Version};
+
+mod ahead;
+use ahead::Ahead;
 
 /// Reads a Go execution trace from its bytes.
 ///
@@ -25,6 +28,8 @@ pub struct Reader<'a> {
     data: &'a [u8],
     gen: Option<Generation<'a>>,
     spill: Option<Spill<'a>>,
+    /// The next generation, read ahead of its turn (see [`Reader::read_ahead`]).
+    ahead: Option<Box<Ahead<'a>>>,
     /// Everything else, which does not refer to the bytes.
     st: State,
 }
@@ -102,7 +107,7 @@ impl<'a> Reader<'a> {
             v1_current: None,
             lent: false,
         };
-        Reader { data, gen: None, spill: None, st }
+        Reader { data, gen: None, spill: None, ahead: None, st }
     }
 
     /// Reads the header from the first bytes of the trace, `window` (all of them if `last`),
@@ -298,14 +303,16 @@ impl<'a> Reader<'a> {
             } else if let Some(e) = &self.st.read_gen_err {
                 return Err(e.clone());
             } else {
-                if self.window_ran_out(None) {
-                    self.st.wants = Some(self.st.pos);
-                    return Ok(false);
-                }
+                let Ahead { read, end } = match self.ahead.take() {
+                    Some(ahead) => *ahead,
+                    None if self.window_ran_out(None) => {
+                        self.st.wants = Some(self.st.pos);
+                        return Ok(false);
+                    }
+                    None => self.read_next_generation(),
+                };
                 self.st.in_use_from = self.st.pos;
-                let mut at = self.st.pos - self.st.base;
-                let read = read_generation(self.data, &mut at, self.st.version).map_err(|e| e.rebased(self.st.base));
-                self.st.pos = self.st.base + at;
+                self.st.pos = end;
                 match read {
                     Ok(gen) => self.install_gen(gen)?,
                     Err(e) => {
@@ -549,6 +556,6 @@ impl Detached {
                 st.pos = base + window.len();
             }
         }
-        Ok(Reader { data: window, gen: self.gen.map(|g| *g), spill, st })
+        Ok(Reader { data: window, gen: self.gen.map(|g| *g), spill, ahead: None, st })
     }
 }
