@@ -95,7 +95,7 @@ fn a_slow_other_end_gets_every_event_in_order() {
         }
         compared += 1;
     }
-    assert!(compared >= 10, "{compared} traces compared");
+    assert!(compared >= 5, "{compared} traces compared");
 }
 
 /// Sleeps now and then: the other end falls behind.
