@@ -121,13 +121,8 @@ impl<C: Consumer + ?Sized> Consumer for ByRef<'_, C> {
         self.0.initial_gomaxprocs(time, procs);
     }
 
-    fn would_wait(&self) -> bool {
-        self.0.would_wait()
-    }
-
-    fn wait(&mut self) {
-        self.0.wait();
-    }
+    // Not `would_wait`: asked after every event, through `dyn` it would cost a call each (in
+    // wasm, a lot); a held packet of a relay behind it is sent before the next one.
 }
 
 pub(crate) fn not_a_reader(e: Error) -> Rejected {
