@@ -3,6 +3,7 @@
 // reports the load time, MB/s, the wasm memory (and how it grew along the file), and the main
 // thread's long tasks (> 50 ms) while loading.
 // Usage: node scripts/bench-browser.mjs [TRACE]  (default target/bench/big.trace)
+//   WORKERS=2    open the page with ?workers=2 (the timeline and the other analyses in two workers)
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, browser, open, root } from '../tests/browser/harness.mjs';
@@ -14,7 +15,8 @@ if (!fs.existsSync(trace)) {
 }
 const server = await serve(undefined, { 'big.trace': trace });
 const b = await browser();
-const { page, problems } = await open(b.ctx, server.url + '#page=overview');
+const workers = process.env.WORKERS ? `?workers=${process.env.WORKERS}` : '';
+const { page, problems } = await open(b.ctx, server.url + workers + '#page=overview');
 await page.waitForFunction(() => window.GT && GT.app && GT.app.trace, null, { timeout: 60000 });
 const result = await page.evaluate(async (url) => {
   const long = [];
@@ -25,7 +27,7 @@ const result = await page.evaluate(async (url) => {
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 200));
   obs.disconnect();
-  return { ms, parseMs: t.parseMs, bytes: t.bytes, memoryBytes: t.memoryBytes, memoryCurve: t.memoryCurve,
+  return { ms, parseMs: t.parseMs, bytes: t.bytes, memoryBytes: t.memoryBytes, memoryCurve: t.memoryCurve, workers: t.workers, parts: t.parts,
     events: t.overview.events.total, longTasks: long.length, longestTaskMs: long.length ? Math.max(...long) : 0 };
 }, server.url + 'files/big.trace');
 const mb = result.bytes / 1e6;
@@ -38,10 +40,15 @@ function tenths(curve, total) {
 }
 console.log(JSON.stringify({
   trace: path.basename(trace), mb: +mb.toFixed(1), events: result.events,
+  workers: result.workers,
   load_s: +(result.ms / 1000).toFixed(2), worker_parse_analyse_s: +(result.parseMs / 1000).toFixed(2),
   worker_mb_per_s: +(mb / (result.parseMs / 1000)).toFixed(1),
   wasm_memory_mb: +(result.memoryBytes / 1e6).toFixed(1), wasm_memory_over_file: +(result.memoryBytes / result.bytes).toFixed(2),
-  // The wasm memory (MB) when a tenth, two tenths, … of the file was read: where it grows.
+  // With two workers, each one's time and wasm memory (the figures above are the longest
+  // time and the sum of the memories).
+  parts: result.parts && Object.fromEntries(Object.entries(result.parts).map(([k, v]) =>
+    [k, { s: +(v.parseMs / 1000).toFixed(2), wasm_memory_mb: +(v.memoryBytes / 1e6).toFixed(1) }])),
+  // The wasm memory (MB) of the analyses' worker when a tenth, two tenths, … of the file was read: where it grows.
   wasm_memory_mb_by_tenth_read: tenths(result.memoryCurve, result.bytes),
   main_thread_long_tasks: result.longTasks, longest_main_thread_task_ms: +result.longestTaskMs.toFixed(1),
   problems,

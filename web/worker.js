@@ -4,17 +4,24 @@
 // Messages (main -> worker):
 //   {type: 'init', wasm}                  wasm: URL of gotrace_wasm_bg.wasm, or a compiled
 //                                         WebAssembly.Module (the single-file build)
-//   {type: 'load', id, name, buffer}      buffer: the file's ArrayBuffer, transferred
+//   {type: 'load', id, name, buffer, parts?, forward?}
+//                                         buffer: the file's ArrayBuffer, transferred;
+//                                         parts: 'timeline' | 'analyses' | undefined (all):
+//                                         what this worker's Session computes; forward: first
+//                                         post a copy of the bytes back (for the other worker)
 //   {type: 'call', id, method, args}      a Session method (overview, profile, tasks, ...)
 // Messages (worker -> main):
 //   {type: 'ready'} | {type: 'fatal', message}
 //   {type: 'progress', id, read, total}
+//   {type: 'bytes', id, buffer}           the copy asked for by `forward`, transferred
 //   {type: 'result', id, value, transfer?} | {type: 'error', id, message}
 //   (a load's value: {overview, parseMs, bytes, memoryBytes, memoryCurve})
 //
 // Flow: main creates the worker, sends init, then load; the worker builds a Session (wasm)
 // over the bytes (kept here, read by the wasm a window at a time), reports progress, and
 // answers with the overview; later calls go to that Session. Cancelling a load terminates the worker (main starts a fresh one).
+// With two workers (web/js/client.js), one computes the timeline and the other the rest,
+// each reading the whole trace: the load takes the time of the longer part.
 /* global wasm_bindgen, importScripts */
 'use strict';
 
@@ -62,6 +69,12 @@ self.onmessage = async (msg) => {
       self.postMessage({ type: 'ready' });
     } else if (m.type === 'load') {
       if (session) { session.free(); session = null; }
+      if (m.forward) {
+        // A copy for the worker that computes the other part: made here, not on the page's
+        // thread (a copy of a big trace would freeze the page for a moment).
+        const copy = m.buffer.slice(0);
+        self.postMessage({ type: 'bytes', id: m.id, buffer: copy }, [copy]);
+      }
       const bytes = new Uint8Array(m.buffer);
       const t0 = performance.now();
       // The file's bytes stay here, in the worker's memory: the session copies into the wasm
@@ -73,9 +86,10 @@ self.onmessage = async (msg) => {
       session = new wasm_bindgen.Session(bytes, m.name, (read, total) => {
         memoryCurve.push([read, memory()]);
         self.postMessage({ type: 'progress', id: m.id, read, total });
-      });
+      }, m.parts);
       const parseMs = performance.now() - t0;
-      const overview = session.overview();
+      // The timeline's worker has no document to show (its other analyses saw no events).
+      const overview = m.parts === 'timeline' ? null : session.overview();
       const memoryBytes = memory();
       self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length, memoryBytes, memoryCurve } });
     } else if (m.type === 'call') {

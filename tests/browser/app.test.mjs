@@ -12,7 +12,7 @@ const bad = fs.readdirSync(path.join(fixtures, 'bad')).filter((f) => f.endsWith(
 
 let server, b;
 before(async () => {
-  server = await serve(undefined, Object.fromEntries(traces.map((f) => [path.basename(f), f])));
+  server = await serve(undefined, Object.fromEntries([...traces, ...bad].map((f) => [path.basename(f), f])));
   b = await browser();
 });
 after(async () => { await b.close(); await server.close(); });
@@ -74,6 +74,43 @@ test('window.gotrace.load returns exactly the CLI document, from every kind of s
   }
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('with ?workers=2 (timeline and analyses in two workers) every fixture gives the CLI document and one worker\'s timeline', async () => {
+  const pages = {};
+  for (const w of [1, 2]) {
+    pages[w] = await open(b.ctx, `${server.url}?workers=${w}`);
+    await waitLoaded(pages[w].page, 'sample.trace');
+  }
+  // What a page computed for a trace: the document, the load's worker count, and the
+  // timeline's lanes and one level-of-detail query over all of them, as plain arrays.
+  const loadIn = (page, url) => page.evaluate(async (url) => {
+    const doc = await window.gotrace.load(url);
+    const plain = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v) : v]));
+    const info = await GT.app.client.call('timelineInfo');
+    const lanes = Uint32Array.from({ length: info.kind.length }, (_, i) => i);
+    const lod = await GT.app.client.call('timelineLod', lanes, info.start, info.end, 1000);
+    return { doc, workers: GT.app.trace.workers, info: plain(info), lod: plain(lod) };
+  }, url);
+  for (const file of [...traces, ...bad]) {
+    const name = path.basename(file);
+    const url = `${server.url}files/${encodeURIComponent(name)}`;
+    const one = await loadIn(pages[1].page, url).catch((e) => ({ error: e.message }));
+    const two = await loadIn(pages[2].page, url).catch((e) => ({ error: e.message }));
+    if (one.error) {
+      assert.equal(two.error, one.error, `${name}: the same message with two workers`);
+      continue;
+    }
+    assert.equal(one.workers, 1, name);
+    assert.equal(two.workers, 2, name);
+    assert.deepEqual(two.doc, cliJson(file), `${name}: the CLI document with two workers`);
+    assert.deepEqual(two.info, one.info, `${name}: the same timeline lanes`);
+    assert.deepEqual(two.lod, one.lod, `${name}: the same level of detail`);
+  }
+  for (const w of [1, 2]) {
+    assert.deepEqual(pages[w].problems, []);
+    await pages[w].page.close();
+  }
 });
 
 test('every bad file shows a clear message, never a blank page', async () => {

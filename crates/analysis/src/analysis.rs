@@ -33,17 +33,21 @@ pub struct Options {
     /// core (not in the browser, whose wasm has one thread), a second thread runs some of the
     /// analyses; the results are the same.
     pub one_thread: bool,
+    /// Compute the analyses (everything but the timeline). Without them, only the timeline
+    /// is built; the other results are those of a trace with no events (the browser builds
+    /// the timeline in one worker and the rest in another).
+    pub analyses: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { range: None, timeline: true, one_thread: false }
+        Options { range: None, timeline: true, one_thread: false, analyses: true }
     }
 }
 
 /// Whether to analyse on two threads.
 fn parallel(opts: &Options) -> bool {
-    !opts.one_thread && !cfg!(target_arch = "wasm32") && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    opts.analyses && !opts.one_thread && !cfg!(target_arch = "wasm32") && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
 /// The results of every analysis of one trace.
@@ -173,6 +177,10 @@ impl Analysis {
             });
             let counted = counted_there.or_else(|| counting_here.map(|c| c.finish(transitions))).expect("counted on one thread");
             (outcome?, profiles, counted)
+        } else if !opts.analyses {
+            let outcome = driver::run_input(input, &mut driver::Ignore, &mut timeline, limit, progress, &mut |o| release(o))?;
+            summarizing.finish(Threads::One);
+            (outcome, passes::profiles(range).finish(), Counting::new(range, Share::All).finish(None))
         } else {
             let mut counting = Counting::new(range, Share::All);
             let mut profiles = passes::profiles(range);

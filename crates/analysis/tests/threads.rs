@@ -27,7 +27,7 @@ fn two_threads_give_what_one_gives() {
     for f in &files {
         let data = std::fs::read(f).unwrap();
         for range in [None, Some(TimeRange { from: 1_000_000, to: 50_000_000 })] {
-            let one = Options { range, timeline: true, one_thread: true };
+            let one = Options { range, timeline: true, one_thread: true, analyses: true };
             let two = Options { one_thread: false, ..one };
             let (a, b) = (run(&data, &one), run(&data, &two));
             rejected += usize::from(a.is_err());
