@@ -93,8 +93,9 @@ pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
 ) -> Result<ParseOutcome, Rejected> {
     let data = match input {
         Input::Bytes(data) => data,
-        // Through `dyn`: the consumers' code is inlined into one loop only.
-        Input::Source(source) => return crate::input::run_source(source, &mut ByRef(all), &mut ByRef(kept), limit, progress),
+        // The consumers' calls inlined into this loop too (through `dyn`, a call per event and
+        // consumer group costs much in wasm, which reads this way).
+        Input::Source(source) => return crate::input::run_source(source, all, kept, limit, progress),
     };
     let total = data.len() as u64;
     let mut reader = Reader::new(data).map_err(not_a_reader)?;
@@ -107,22 +108,6 @@ pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
         }
     }
     pass.finish(progress, release)
-}
-
-/// A consumer by reference, to be seen as `dyn Consumer`.
-struct ByRef<'a, C: Consumer + ?Sized>(&'a mut C);
-
-impl<C: Consumer + ?Sized> Consumer for ByRef<'_, C> {
-    fn event(&mut self, ev: &Event) {
-        self.0.event(ev);
-    }
-
-    fn initial_gomaxprocs(&mut self, time: gotrace::Time, procs: u64) {
-        self.0.initial_gomaxprocs(time, procs);
-    }
-
-    // Not `would_wait`: asked after every event, through `dyn` it would cost a call each (in
-    // wasm, a lot); a held packet of a relay behind it is sent before the next one.
 }
 
 pub(crate) fn not_a_reader(e: Error) -> Rejected {

@@ -91,10 +91,10 @@ impl Input<'_> {
 /// the generation being read (and the first batch of the next, for Go 1.22–1.25) is in memory,
 /// in a window sized after the last generation, grown by half until it holds the next (a Go
 /// 1.11–1.21 trace is read whole, as its reader parses it whole). Each byte is copied once.
-pub(crate) fn run_source(
+pub(crate) fn run_source<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     source: &dyn ByteSource,
-    all: &mut dyn Consumer,
-    kept: &mut dyn Consumer,
+    all: &mut A,
+    kept: &mut K,
     limit: Option<u64>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ParseOutcome, Rejected> {
