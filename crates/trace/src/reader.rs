@@ -228,9 +228,8 @@ impl<'a> Reader<'a> {
     /// Makes the next event the front of the ordering's queue (or `v1_current`); false at
     /// the end and after an error.
     fn advance(&mut self) -> Result<bool, Error> {
-        if std::mem::take(&mut self.st.lent) {
-            // The event lent last is done with.
-            self.st.v1_current = None;
+        if std::mem::take(&mut self.st.lent) && self.st.v1.is_none() {
+            // The event lent last is done with (a v1 reader writes the next over it).
             self.st.order.next();
         }
         if self.st.done || self.st.failed || self.st.wants.is_some() {
@@ -241,10 +240,9 @@ impl<'a> Reader<'a> {
             return Err(e);
         }
         if let Some(v1) = self.st.v1.as_deref_mut() {
-            let r = v1.read_event();
+            let r = v1.read_into(&mut self.st.v1_current);
             self.st.failed = r.is_err();
-            self.st.v1_current = r?;
-            return Ok(self.st.v1_current.is_some());
+            return r;
         }
         // The event is checked and fixed in place, at the front of the queue: lent from there,
         // or moved out once, to the caller.

@@ -279,30 +279,44 @@ impl Converter {
         Some(ev)
     }
 
-    /// The next event, `None` at the end (Go's `traceV1Converter.next`). Times strictly
-    /// increase: an event at or before the last one is moved 1 ns after it.
+    /// Puts the next event in `slot`; `false` at the end (Go's `traceV1Converter.next`).
+    /// Times strictly increase: an event at or before the last one is moved 1 ns after it.
+    ///
+    /// An event of this trace's table in `slot` (the last one, done with) is written over in
+    /// place: no event moves through the layers of the reader, nor its table's count.
     #[inline]
-    pub(crate) fn next(&mut self) -> Result<Option<Event>, Error> {
-        loop {
-            let ev = match self.extra.pop_front() {
-                Some(ev) => ev,
-                None => {
-                    let Some(oev) = self.next_v1() else {
-                        return Ok(None);
-                    };
-                    match self.convert_event(&oev)? {
-                        Some(ev) => ev,
-                        None => continue,
-                    }
-                }
-            };
-            let mut ev = ev;
-            if ev.base.time <= self.last_ts {
-                ev.base.time = self.last_ts.wrapping_add(1);
+    pub(crate) fn next_into(&mut self, slot: &mut Option<Event>) -> Result<bool, Error> {
+        let made = loop {
+            if let Some(mut ev) = self.extra.pop_front() {
+                ev.base.time = self.later(ev.base.time);
+                *slot = Some(ev);
+                return Ok(true);
             }
-            self.last_ts = ev.base.time;
-            return Ok(Some(ev));
+            let Some(oev) = self.next_v1() else {
+                *slot = None;
+                return Ok(false);
+            };
+            if let Some(made) = self.convert_event(&oev)? {
+                break made;
+            }
+        };
+        let base = BaseEvent { typ: made.typ, time: self.later(made.time), args: made.args };
+        match slot {
+            Some(ev) if ev.table.as_ref().is_some_and(|t| Rc::ptr_eq(t, &self.evt)) => {
+                ev.ctx = made.ctx;
+                ev.base = base;
+            }
+            _ => *slot = Some(Event::new(&self.evt, made.ctx, base)),
         }
+        Ok(true)
+    }
+
+    /// `time`, or 1 ns after the last event's if not after it; becomes the last time.
+    #[inline(always)]
+    fn later(&mut self, time: i64) -> i64 {
+        let time = if time <= self.last_ts { self.last_ts.wrapping_add(1) } else { time };
+        self.last_ts = time;
+        time
     }
 
     #[inline]
@@ -322,7 +336,7 @@ impl Converter {
     /// Converts one event: `None` when it gives no event (yet); further events go to `extra`
     /// (Go's `convertEvent`).
     #[inline]
-    fn convert_event(&mut self, ev: &V1Event) -> Result<Option<Event>, Error> {
+    fn convert_event(&mut self, ev: &V1Event) -> Result<Option<Made>, Error> {
         let mut args = ev.args;
         let p64 = ev.p as i64 as u64;
         let stk = ev.stk as u64;
@@ -398,7 +412,7 @@ impl Converter {
                 let label = self.event(ctx, spec::EV_GO_LABEL, ev.ts, [ev.args[2], 0, 0, 0]);
                 self.extra.clear();
                 self.extra.push_back(label);
-                return Ok(Some(self.event(ctx, spec::EV_GO_START, ev.ts, args)));
+                return Ok(Some(Made { ctx, typ: spec::EV_GO_START, time: ev.ts, args }));
             }
             v1::EV_GO_END => spec::EV_GO_DESTROY,
             v1::EV_GO_STOP => {
@@ -461,10 +475,9 @@ impl Converter {
                 } else {
                     // An instantaneous syscall: begin and end, 1 ns apart.
                     let ctx = SchedCtx { g: GoId(ev.g as i64), p: ProcId(ev.p as i64), m: ThreadId(self.proc_m(ev.p)) };
-                    let begin = self.event(ctx, spec::EV_GO_SYSCALL_BEGIN, ev.ts, [0, stk, 0, 0]);
                     let end = self.event(ctx, spec::EV_GO_SYSCALL_END, ev.ts.wrapping_add(1), [0; 4]);
                     self.extra.push_back(end);
-                    return Ok(Some(begin));
+                    return Ok(Some(Made { ctx, typ: spec::EV_GO_SYSCALL_BEGIN, time: ev.ts, args: [0, stk, 0, 0] }));
                 }
             }
             v1::EV_GO_SYS_EXIT => spec::EV_GO_SYSCALL_END_BLOCKED,
@@ -536,6 +549,14 @@ impl Converter {
             self.proc_ms.remove(p_key(ev.p));
         }
         let g = if ev.g == 0 { GoId::NONE } else { GoId(ev.g as i64) };
-        Ok(Some(self.event(SchedCtx { g, p: ProcId(ev.p as i64), m }, mapped, ev.ts, args)))
+        Ok(Some(Made { ctx: SchedCtx { g, p: ProcId(ev.p as i64), m }, typ: mapped, time: ev.ts, args }))
     }
+}
+
+/// A converted event, before its time is made strictly increasing.
+struct Made {
+    ctx: SchedCtx,
+    typ: EventType,
+    time: i64,
+    args: [u64; 4],
 }

@@ -38,27 +38,29 @@ impl V1Reader {
         self.conv.initial_gomaxprocs
     }
 
-    /// The next event, `Ok(None)` after the final Sync (Go's `Reader.ReadEvent` on a v1 trace).
+    /// Puts the next event in `slot` (written over in place when it can be); `false` after
+    /// the final Sync (Go's `Reader.ReadEvent` on a v1 trace).
     #[inline]
-    pub(crate) fn read_event(&mut self) -> Result<Option<Event>, Error> {
+    pub(crate) fn read_into(&mut self, slot: &mut Option<Event>) -> Result<bool, Error> {
         if self.done {
-            return Ok(None);
+            *slot = None;
+            return Ok(false);
         }
         if self.syncs == 0 {
             // A Sync first, if there are any events at all.
             if let Some(first) = self.conv.first_ts() {
                 self.syncs = 1;
-                return Ok(Some(Event::new_sync(Some(self.conv.evt.clone()), first.wrapping_sub(1), 1)));
+                *slot = Some(Event::new_sync(Some(self.conv.evt.clone()), first.wrapping_sub(1), 1));
+                return Ok(true);
             }
         }
-        match self.conv.next() {
-            Ok(None) => {
-                // And a Sync last.
-                self.done = true;
-                self.syncs += 1;
-                Ok(Some(Event::new_sync(None, self.conv.last_ts.wrapping_add(1), self.syncs)))
-            }
-            r => r,
+        if self.conv.next_into(slot)? {
+            return Ok(true);
         }
+        // And a Sync last.
+        self.done = true;
+        self.syncs += 1;
+        *slot = Some(Event::new_sync(None, self.conv.last_ts.wrapping_add(1), self.syncs));
+        Ok(true)
     }
 }

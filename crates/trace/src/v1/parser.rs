@@ -589,24 +589,17 @@ impl<'a> Parser<'a> {
     }
 
     /// [`Parser::next_event`] for the common case: an event with its arguments inline, of a
-    /// type with no special parsing. `None` leaves everything else (and errors) to the general
-    /// path.
+    /// type with no special parsing, written into `out`. `false` leaves everything else (and
+    /// errors) to the general path, with `out` and `cur` as they were.
+    ///
+    /// The fields are written one by one into `out` (the merge's head of this P), not built
+    /// in a local copied over: the copy would read them back in wider loads than they were
+    /// written with, which stalls until the writes land.
     #[inline(always)]
     fn fast_event(&mut self, cur: &mut Cursor, out: &mut V1Event) -> bool {
-        match self.fast_event_opt(cur) {
-            Some(ev) => {
-                *out = ev;
-                true
-            }
-            None => false,
-        }
-    }
-
-    #[inline(always)]
-    fn fast_event_opt(&mut self, cur: &mut Cursor) -> Option<V1Event> {
         let data = self.data;
         let off = cur.off;
-        let b = *data.get(off)?;
+        let Some(&b) = data.get(off) else { return false };
         let typ = b & 0x3f;
         let narg = (b >> 6) as usize + 1;
         let f = FAST[typ as usize];
@@ -614,7 +607,7 @@ impl<'a> Parser<'a> {
         let mut pos = off + 1;
         let narg = if narg <= 3 {
             if f.narg as usize != narg {
-                return None;
+                return false;
             }
             for v in vals.iter_mut().take(narg) {
                 match data.get(pos) {
@@ -623,7 +616,7 @@ impl<'a> Parser<'a> {
                         pos += 1;
                     }
                     _ => {
-                        let (x, n) = uvarint(&data[pos.min(data.len())..]).ok()?;
+                        let Ok((x, n)) = uvarint(&data[pos.min(data.len())..]) else { return false };
                         *v = x;
                         pos += n;
                     }
@@ -634,45 +627,53 @@ impl<'a> Parser<'a> {
             // Length-prefixed: the values must fill the length exactly.
             let narg = f.narg_prefixed as usize;
             if narg == 0 {
-                return None;
+                return false;
             }
-            let (len, n) = uvarint(&data[pos.min(data.len())..]).ok()?;
+            let Ok((len, n)) = uvarint(&data[pos.min(data.len())..]) else { return false };
             pos += n;
             if len > 2048 || pos >= data.len() || pos + len as usize > data.len() {
-                return None;
+                return false;
             }
             let end = pos + len as usize;
             for v in vals.iter_mut().take(narg) {
-                let (x, n) = uvarint(&data[pos..end]).ok()?;
+                let Ok((x, n)) = uvarint(&data[pos..end]) else { return false };
                 *v = x;
                 pos += n;
             }
             if pos != end {
-                return None;
+                return false;
             }
             narg
         };
         cur.off = pos;
-        let mut ev = V1Event { typ, p: cur.last_p, g: cur.last_g, off: off.min(u32::MAX as usize) as u32, ..V1Event::default() };
-        ev.ts = cur.last_ts.wrapping_add(vals[0] as i64);
-        cur.last_ts = ev.ts;
+        let ts = cur.last_ts.wrapping_add(vals[0] as i64);
+        cur.last_ts = ts;
         let mut n = narg;
+        let mut stk = 0;
         if f.stack {
             n -= 1;
-            ev.stk = vals[n] as u32;
+            stk = vals[n] as u32;
         }
-        ev.args.copy_from_slice(&vals[1..5]);
-        ev.args[n - 1..].fill(0);
+        let mut args = [vals[1], vals[2], vals[3], vals[4]];
+        args[n - 1..].fill(0);
+        let mut g = cur.last_g;
         match f.g {
             G_START => {
-                cur.last_g = ev.args[0];
-                ev.g = cur.last_g;
+                cur.last_g = args[0];
+                g = args[0];
             }
             G_STOP => cur.last_g = 0,
-            G_ARG => ev.g = ev.args[0],
+            G_ARG => g = args[0],
             _ => {}
         }
-        Some(ev)
+        out.ts = ts;
+        out.g = g;
+        out.args = args;
+        out.stk = stk;
+        out.p = cur.last_p;
+        out.typ = typ;
+        out.off = off.min(u32::MAX as usize) as u32;
+        true
     }
 
     fn next_event_slow(&mut self, cur: &mut Cursor) -> Result<Option<V1Event>, Error> {
