@@ -286,7 +286,7 @@ impl Converter {
     /// place: no event moves through the layers of the reader, nor its table's count.
     #[inline]
     pub(crate) fn next_into(&mut self, slot: &mut Option<Event>) -> Result<bool, Error> {
-        let made = loop {
+        loop {
             if let Some(mut ev) = self.extra.pop_front() {
                 ev.base.time = self.later(ev.base.time);
                 *slot = Some(ev);
@@ -296,19 +296,15 @@ impl Converter {
                 *slot = None;
                 return Ok(false);
             };
-            if let Some(made) = self.convert_event(&oev)? {
-                break made;
+            if !slot.as_ref().is_some_and(|ev| ev.table.as_ref().is_some_and(|t| Rc::ptr_eq(t, &self.evt))) {
+                *slot = Some(Event::new(&self.evt, SchedCtx::NONE, BaseEvent { typ: spec::EV_NONE, time: 0, args: [0; 4] }));
             }
-        };
-        let base = BaseEvent { typ: made.typ, time: self.later(made.time), args: made.args };
-        match slot {
-            Some(ev) if ev.table.as_ref().is_some_and(|t| Rc::ptr_eq(t, &self.evt)) => {
-                ev.ctx = made.ctx;
-                ev.base = base;
+            let out = slot.as_mut().expect("an event to write over");
+            if self.convert_event(&oev, out)? {
+                out.base.time = self.later(out.base.time);
+                return Ok(true);
             }
-            _ => *slot = Some(Event::new(&self.evt, made.ctx, base)),
         }
-        Ok(true)
     }
 
     /// `time`, or 1 ns after the last event's if not after it; becomes the last time.
@@ -336,7 +332,7 @@ impl Converter {
     /// Converts one event: `None` when it gives no event (yet); further events go to `extra`
     /// (Go's `convertEvent`).
     #[inline]
-    fn convert_event(&mut self, ev: &V1Event) -> Result<Option<Made>, Error> {
+    fn convert_event(&mut self, ev: &V1Event, out: &mut Event) -> Result<bool, Error> {
         let mut args = ev.args;
         let p64 = ev.p as i64 as u64;
         let stk = ev.stk as u64;
@@ -352,7 +348,7 @@ impl Converter {
                         let e = self.event(SchedCtx::NONE, spec::EV_GO_STATUS, ev.ts, [gid, u64::MAX, go_status::RUNNABLE, 0]);
                         self.extra.push_back(e);
                     }
-                    return Ok(None);
+                    return Ok(false);
                 }
                 spec::EV_PROCS_CHANGE
             }
@@ -394,7 +390,7 @@ impl Converter {
             v1::EV_GO_CREATE => {
                 if self.pre_init {
                     self.created_pre_init.insert(ev.args[0]);
-                    return Ok(None);
+                    return Ok(false);
                 }
                 spec::EV_GO_CREATE
             }
@@ -412,7 +408,8 @@ impl Converter {
                 let label = self.event(ctx, spec::EV_GO_LABEL, ev.ts, [ev.args[2], 0, 0, 0]);
                 self.extra.clear();
                 self.extra.push_back(label);
-                return Ok(Some(Made { ctx, typ: spec::EV_GO_START, time: ev.ts, args }));
+                put(out, ctx, spec::EV_GO_START, ev.ts, args);
+                return Ok(true);
             }
             v1::EV_GO_END => spec::EV_GO_DESTROY,
             v1::EV_GO_STOP => {
@@ -477,11 +474,12 @@ impl Converter {
                     let ctx = SchedCtx { g: GoId(ev.g as i64), p: ProcId(ev.p as i64), m: ThreadId(self.proc_m(ev.p)) };
                     let end = self.event(ctx, spec::EV_GO_SYSCALL_END, ev.ts.wrapping_add(1), [0; 4]);
                     self.extra.push_back(end);
-                    return Ok(Some(Made { ctx, typ: spec::EV_GO_SYSCALL_BEGIN, time: ev.ts, args: [0, stk, 0, 0] }));
+                    put(out, ctx, spec::EV_GO_SYSCALL_BEGIN, ev.ts, [0, stk, 0, 0]);
+                    return Ok(true);
                 }
             }
             v1::EV_GO_SYS_EXIT => spec::EV_GO_SYSCALL_END_BLOCKED,
-            v1::EV_GO_SYS_BLOCK => return Ok(None),
+            v1::EV_GO_SYS_BLOCK => return Ok(false),
             v1::EV_GO_WAITING => {
                 args = [ev.args[0], u64::MAX, go_status::WAITING, 0];
                 self.created_pre_init.remove(ev.args[0]);
@@ -549,14 +547,23 @@ impl Converter {
             self.proc_ms.remove(p_key(ev.p));
         }
         let g = if ev.g == 0 { GoId::NONE } else { GoId(ev.g as i64) };
-        Ok(Some(Made { ctx: SchedCtx { g, p: ProcId(ev.p as i64), m }, typ: mapped, time: ev.ts, args }))
+        put(out, SchedCtx { g, p: ProcId(ev.p as i64), m }, mapped, ev.ts, args);
+        Ok(true)
     }
 }
 
-/// A converted event, before its time is made strictly increasing.
-struct Made {
-    ctx: SchedCtx,
-    typ: EventType,
-    time: i64,
-    args: [u64; 4],
+/// Writes a converted event over `out`, field by field (a copy of a whole event built
+/// elsewhere would read it back in wider loads than it was written with, which stalls until
+/// the writes land). Its time is made strictly increasing afterwards.
+#[inline(always)]
+fn put(out: &mut Event, ctx: SchedCtx, typ: EventType, time: i64, args: [u64; 4]) {
+    out.ctx.g = ctx.g;
+    out.ctx.p = ctx.p;
+    out.ctx.m = ctx.m;
+    out.base.typ = typ;
+    out.base.time = time;
+    out.base.args[0] = args[0];
+    out.base.args[1] = args[1];
+    out.base.args[2] = args[2];
+    out.base.args[3] = args[3];
 }

@@ -134,30 +134,34 @@ impl Proc {
 struct Frontier(Vec<(i64, usize)>);
 
 impl Frontier {
-    #[inline]
-    fn less(&self, i: usize, j: usize) -> bool {
-        self.0[i].0 < self.0[j].0
-    }
-
+    /// Go's `heapUp` after an append, with the new entry kept aside (in registers) while the
+    /// entries above it move down, and written once where it stops: the same order as Go's
+    /// swaps. (Swapping would load the entry just written as a whole, in a wider load than it
+    /// was written with, which stalls until the write lands.)
     #[inline]
     fn push(&mut self, x: (i64, usize)) {
-        self.0.push(x);
-        let mut j = self.0.len() - 1;
+        let h = &mut self.0;
+        let mut j = h.len();
+        h.push(x);
         while j > 0 {
             let i = (j - 1) / 2; // parent
-            if !self.less(j, i) {
+            if x.0 >= h[i].0 {
                 break;
             }
-            self.0.swap(i, j);
+            h[j] = h[i];
             j = i;
         }
+        h[j] = x;
     }
 
+    /// Go's `heapDown(h, 0, n)` after swapping the first and last entries, then removes the
+    /// last (the earliest), with the entry sifted down kept aside as in [`Frontier::push`].
     #[inline]
     fn pop(&mut self) -> (i64, usize) {
-        let n = self.0.len() - 1;
-        self.0.swap(0, n);
-        // Go's heapDown(h, 0, n).
+        let h = &mut self.0;
+        let n = h.len() - 1;
+        let first = h[0];
+        let x = h[n];
         let mut i = 0;
         loop {
             let j1 = 2 * i + 1;
@@ -166,16 +170,20 @@ impl Frontier {
             }
             let mut j = j1;
             let j2 = j1 + 1;
-            if j2 < n && self.less(j2, j1) {
+            if j2 < n && h[j2].0 < h[j1].0 {
                 j = j2;
             }
-            if !self.less(j, i) {
+            if h[j].0 >= x.0 {
                 break;
             }
-            self.0.swap(i, j);
+            h[i] = h[j];
             i = j;
         }
-        self.0.pop().expect("non-empty frontier")
+        if n > 0 {
+            h[i] = x;
+        }
+        h.pop();
+        first
     }
 }
 
@@ -383,6 +391,72 @@ mod tests {
             got.push(f.pop().0);
         }
         assert_eq!(got, vec![1, 2, 3, 3, 5, 7, 9]);
+    }
+
+    /// Go's heap, swap by swap (`container/heap`'s up and down on `orderEventList`).
+    struct GoHeap(Vec<(i64, usize)>);
+
+    impl GoHeap {
+        fn push(&mut self, x: (i64, usize)) {
+            self.0.push(x);
+            let mut j = self.0.len() - 1;
+            while j > 0 {
+                let i = (j - 1) / 2;
+                if self.0[j].0 >= self.0[i].0 {
+                    break;
+                }
+                self.0.swap(i, j);
+                j = i;
+            }
+        }
+
+        fn pop(&mut self) -> (i64, usize) {
+            let n = self.0.len() - 1;
+            self.0.swap(0, n);
+            let mut i = 0;
+            loop {
+                let j1 = 2 * i + 1;
+                if j1 >= n {
+                    break;
+                }
+                let mut j = j1;
+                if j1 + 1 < n && self.0[j1 + 1].0 < self.0[j1].0 {
+                    j = j1 + 1;
+                }
+                if self.0[j].0 >= self.0[i].0 {
+                    break;
+                }
+                self.0.swap(i, j);
+                i = j;
+            }
+            self.0.pop().unwrap()
+        }
+    }
+
+    /// Equal times come out in Go's order (which entry, not only which time): the frontier
+    /// moves entries as Go's swaps do, on pushes and pops mixed at random.
+    #[test]
+    fn frontier_orders_equal_times_as_go() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let (mut f, mut go) = (Frontier::default(), GoHeap(Vec::new()));
+        let mut next = 0;
+        for _ in 0..200_000 {
+            if f.0.is_empty() || rand(2) == 0 {
+                let x = (rand(8) as i64, next);
+                next += 1;
+                f.push(x);
+                go.push(x);
+            } else {
+                assert_eq!(f.pop(), go.pop());
+            }
+            assert_eq!(f.0, go.0);
+        }
     }
 
     #[test]

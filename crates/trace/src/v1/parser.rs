@@ -603,26 +603,36 @@ impl<'a> Parser<'a> {
         let typ = b & 0x3f;
         let narg = (b >> 6) as usize + 1;
         let f = FAST[typ as usize];
-        let mut vals = [0u64; 5];
         let mut pos = off + 1;
-        let narg = if narg <= 3 {
+        // The values after the timestamp: arguments, then the stack if the type has one.
+        let (delta, args, stk) = if narg <= 3 {
+            // Inline, in registers: at most two more values.
             if f.narg as usize != narg {
                 return false;
             }
-            for v in vals.iter_mut().take(narg) {
+            let mut read = || -> Option<u64> {
                 match data.get(pos) {
                     Some(&x) if x < 0x80 => {
-                        *v = x as u64;
                         pos += 1;
+                        Some(x as u64)
                     }
                     _ => {
-                        let Ok((x, n)) = uvarint(&data[pos.min(data.len())..]) else { return false };
-                        *v = x;
+                        let (x, n) = uvarint(&data[pos.min(data.len())..]).ok()?;
                         pos += n;
+                        Some(x)
                     }
                 }
+            };
+            let Some(delta) = read() else { return false };
+            let v1 = if narg > 1 { read() } else { Some(0) };
+            let Some(v1) = v1 else { return false };
+            let v2 = if narg > 2 { read() } else { Some(0) };
+            let Some(v2) = v2 else { return false };
+            match (narg, f.stack) {
+                (2, true) => (delta, [0, 0, 0, 0], v1),
+                (3, true) => (delta, [v1, 0, 0, 0], v2),
+                _ => (delta, [v1, v2, 0, 0], 0),
             }
-            narg
         } else {
             // Length-prefixed: the values must fill the length exactly.
             let narg = f.narg_prefixed as usize;
@@ -635,6 +645,7 @@ impl<'a> Parser<'a> {
                 return false;
             }
             let end = pos + len as usize;
+            let mut vals = [0u64; 5];
             for v in vals.iter_mut().take(narg) {
                 let Ok((x, n)) = uvarint(&data[pos..end]) else { return false };
                 *v = x;
@@ -643,19 +654,19 @@ impl<'a> Parser<'a> {
             if pos != end {
                 return false;
             }
-            narg
+            let mut n = narg;
+            let mut stk = 0;
+            if f.stack {
+                n -= 1;
+                stk = vals[n];
+            }
+            let mut args = [vals[1], vals[2], vals[3], vals[4]];
+            args[n - 1..].fill(0);
+            (vals[0], args, stk)
         };
         cur.off = pos;
-        let ts = cur.last_ts.wrapping_add(vals[0] as i64);
+        let ts = cur.last_ts.wrapping_add(delta as i64);
         cur.last_ts = ts;
-        let mut n = narg;
-        let mut stk = 0;
-        if f.stack {
-            n -= 1;
-            stk = vals[n] as u32;
-        }
-        let mut args = [vals[1], vals[2], vals[3], vals[4]];
-        args[n - 1..].fill(0);
         let mut g = cur.last_g;
         match f.g {
             G_START => {
@@ -668,8 +679,11 @@ impl<'a> Parser<'a> {
         }
         out.ts = ts;
         out.g = g;
-        out.args = args;
-        out.stk = stk;
+        out.args[0] = args[0];
+        out.args[1] = args[1];
+        out.args[2] = args[2];
+        out.args[3] = args[3];
+        out.stk = stk as u32;
         out.p = cur.last_p;
         out.typ = typ;
         out.off = off.min(u32::MAX as usize) as u32;
