@@ -5,8 +5,9 @@
 // uses two workers, each with its own wasm instance reading the whole trace: one builds the
 // timeline, the other every other analysis, so the load takes the time of the longer part
 // instead of both (the reading is done twice). Timeline calls then go to the first, the rest
-// to the second. Not the default: on the 85 MB benchmark trace it loads 1.2x faster but
-// takes 2.29x the file in wasm memory instead of 1.97x (docs/performance.md, session 7).
+// to the second. Not the default: on the 85 MB benchmark trace it loads 1.25x faster but
+// takes 2.29x the file in wasm memory instead of 1.97x, and each worker keeps a copy of the
+// file (docs/performance.md, session 7).
 'use strict';
 window.GT = window.GT || {};
 
