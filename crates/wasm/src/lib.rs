@@ -55,7 +55,8 @@ impl Session {
     /// that is not a readable trace. `parts` says what to compute: `"timeline"` (the timeline
     /// only: its methods), `"analyses"` (everything but the timeline: the other methods), or
     /// everything if undefined. Two sessions over the same bytes, one of each part, in two
-    /// workers, load in about half the time of one.
+    /// workers, each read the whole trace but split the rest: on two cores they load in about
+    /// four fifths of the time of one (docs/performance.md).
     #[wasm_bindgen(constructor)]
     pub fn new(data: js_sys::Uint8Array, name: &str, progress: &js_sys::Function, parts: Option<String>) -> Result<Session, JsValue> {
         let opts = match parts.as_deref() {
