@@ -4,6 +4,9 @@
 // thread's long tasks (> 50 ms) while loading.
 // Usage: node scripts/bench-browser.mjs [TRACE]  (default target/bench/big.trace)
 //   WORKERS=2    open the page with ?workers=2 (the timeline and the other analyses in two workers)
+//   SOURCE=file  open the trace as a File (as a drop does: the worker reads it a slice at a
+//                time) instead of by its URL (fetched into memory, then handed to the worker);
+//                the fetch into a File is not timed
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, browser, open, root } from '../tests/browser/harness.mjs';
@@ -18,18 +21,19 @@ const b = await browser();
 const workers = process.env.WORKERS ? `?workers=${process.env.WORKERS}` : '';
 const { page, problems } = await open(b.ctx, server.url + workers + '#page=overview');
 await page.waitForFunction(() => window.GT && GT.app && GT.app.trace, null, { timeout: 60000 });
-const result = await page.evaluate(async (url) => {
+const result = await page.evaluate(async ({ url, asFile }) => {
+  const source = asFile ? new File([await (await fetch(url)).blob()], 'big.trace') : url;
   const long = [];
   const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
   obs.observe({ type: 'longtask', buffered: false });
   const t0 = performance.now();
-  const t = await GT.app.open(url, 'big.trace');
+  const t = await GT.app.open(source, 'big.trace');
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 200));
   obs.disconnect();
   return { ms, parseMs: t.parseMs, bytes: t.bytes, memoryBytes: t.memoryBytes, memoryCurve: t.memoryCurve, workers: t.workers, parts: t.parts,
     events: t.overview.events.total, longTasks: long.length, longestTaskMs: long.length ? Math.max(...long) : 0 };
-}, server.url + 'files/big.trace');
+}, { url: server.url + 'files/big.trace', asFile: process.env.SOURCE === 'file' });
 const mb = result.bytes / 1e6;
 
 /** The last memory size seen by each tenth of the file read. */
@@ -40,7 +44,7 @@ function tenths(curve, total) {
 }
 console.log(JSON.stringify({
   trace: path.basename(trace), mb: +mb.toFixed(1), events: result.events,
-  workers: result.workers,
+  workers: result.workers, source: process.env.SOURCE === 'file' ? 'file' : 'url',
   load_s: +(result.ms / 1000).toFixed(2), worker_parse_analyse_s: +(result.parseMs / 1000).toFixed(2),
   worker_mb_per_s: +(mb / (result.parseMs / 1000)).toFixed(1),
   wasm_memory_mb: +(result.memoryBytes / 1e6).toFixed(1), wasm_memory_over_file: +(result.memoryBytes / result.bytes).toFixed(2),

@@ -4,7 +4,8 @@
 // Messages (main -> worker):
 //   {type: 'init', wasm}                  wasm: URL of gotrace_wasm_bg.wasm, or a compiled
 //                                         WebAssembly.Module (the single-file build)
-//   {type: 'load', id, name, buffer, parts?, forward?}
+//   {type: 'load', id, name, blob | buffer, parts?, forward?}
+//                                         blob: the File or Blob, read a slice at a time;
 //                                         buffer: the file's ArrayBuffer, transferred;
 //                                         parts: 'timeline' | 'analyses' | undefined (all):
 //                                         what this worker's Session computes; forward: first
@@ -18,7 +19,8 @@
 //   (a load's value: {overview, parseMs, bytes, memoryBytes, memoryCurve})
 //
 // Flow: main creates the worker, sends init, then load; the worker builds a Session (wasm)
-// over the bytes (kept here, read by the wasm a window at a time), reports progress, and
+// over the file (a Blob read a slice at a time with a FileReaderSync, or bytes kept here:
+// either way the wasm copies in a window at a time), reports progress, and
 // answers with the overview; later calls go to that Session. Cancelling a load terminates the worker (main starts a fresh one).
 // With two workers (web/js/client.js), one computes the timeline and the other the rest,
 // each reading the whole trace: the load takes the time of the longer part.
@@ -75,12 +77,13 @@ self.onmessage = async (msg) => {
         const copy = m.buffer.slice(0);
         self.postMessage({ type: 'bytes', id: m.id, buffer: copy }, [copy]);
       }
-      const bytes = new Uint8Array(m.buffer);
+      const bytes = m.blob || new Uint8Array(m.buffer);
+      const size = m.blob ? m.blob.size : bytes.length;
       const t0 = performance.now();
-      // The file's bytes stay here, in the worker's memory: the session copies into the wasm
-      // memory only the generations it is reading (and reads them again for scoped profiles),
-      // so the wasm memory holds every analysis and a window of the file. Its size as the
-      // load goes (bytes read, memory), for whoever measures it (scripts/bench-browser.mjs).
+      // The file stays out of the wasm memory (a Blob, or its bytes here): the session copies
+      // in only the generations it is reading (and reads them again for scoped profiles), so
+      // the wasm memory holds every analysis and a window of the file. Its size as the load
+      // goes (bytes read, memory), for whoever measures it (scripts/bench-browser.mjs).
       const memory = () => (wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0);
       const memoryCurve = [];
       session = new wasm_bindgen.Session(bytes, m.name, (read, total) => {
@@ -91,7 +94,7 @@ self.onmessage = async (msg) => {
       // The timeline's worker has no document to show (its other analyses saw no events).
       const overview = m.parts === 'timeline' ? null : session.overview();
       const memoryBytes = memory();
-      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: bytes.length, memoryBytes, memoryCurve } });
+      self.postMessage({ type: 'result', id: m.id, value: { overview, parseMs, bytes: size, memoryBytes, memoryCurve } });
     } else if (m.type === 'call') {
       if (!session) throw new Error('no trace loaded');
       const f = methods[m.method];

@@ -84,28 +84,33 @@ test('with ?workers=2 (timeline and analyses in two workers) every fixture gives
   }
   // What a page computed for a trace: the document, the load's worker count, and the
   // timeline's lanes and one level-of-detail query over all of them, as plain arrays.
-  const loadIn = (page, url) => page.evaluate(async (url) => {
-    const doc = await window.gotrace.load(url);
+  const loadIn = (page, url, asFile) => page.evaluate(async ({ url, asFile }) => {
+    // As a File, the workers read it a slice at a time; from a URL, they get its bytes.
+    const source = asFile ? new File([await (await fetch(url)).blob()], decodeURIComponent(url.split('/').pop())) : url;
+    const doc = await window.gotrace.load(source);
     const plain = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v) : v]));
     const info = await GT.app.client.call('timelineInfo');
     const lanes = Uint32Array.from({ length: info.kind.length }, (_, i) => i);
     const lod = await GT.app.client.call('timelineLod', lanes, info.start, info.end, 1000);
     return { doc, workers: GT.app.trace.workers, info: plain(info), lod: plain(lod) };
-  }, url);
+  }, { url, asFile });
   for (const file of [...traces, ...bad]) {
     const name = path.basename(file);
     const url = `${server.url}files/${encodeURIComponent(name)}`;
     const one = await loadIn(pages[1].page, url).catch((e) => ({ error: e.message }));
-    const two = await loadIn(pages[2].page, url).catch((e) => ({ error: e.message }));
-    if (one.error) {
-      assert.equal(two.error, one.error, `${name}: the same message with two workers`);
-      continue;
+    for (const asFile of [false, true]) {
+      const how = `${name} ${asFile ? 'as a File' : 'from a URL'}`;
+      const two = await loadIn(pages[2].page, url, asFile).catch((e) => ({ error: e.message }));
+      if (one.error) {
+        assert.equal(two.error, one.error, `${how}: the same message with two workers`);
+        continue;
+      }
+      assert.equal(one.workers, 1, how);
+      assert.equal(two.workers, 2, how);
+      assert.deepEqual(two.doc, cliJson(file), `${how}: the CLI document with two workers`);
+      assert.deepEqual(two.info, one.info, `${how}: the same timeline lanes`);
+      assert.deepEqual(two.lod, one.lod, `${how}: the same level of detail`);
     }
-    assert.equal(one.workers, 1, name);
-    assert.equal(two.workers, 2, name);
-    assert.deepEqual(two.doc, cliJson(file), `${name}: the CLI document with two workers`);
-    assert.deepEqual(two.info, one.info, `${name}: the same timeline lanes`);
-    assert.deepEqual(two.lod, one.lod, `${name}: the same level of detail`);
   }
   for (const w of [1, 2]) {
     assert.deepEqual(pages[w].problems, []);

@@ -50,11 +50,13 @@ GT.app = {
       `${(read / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB · ${rate.toFixed(0)} MB/s`;
   },
 
-  /** Reads a source into an ArrayBuffer: File, Blob, ArrayBuffer, typed array or URL. */
+  /**
+   * What the worker reads: `{blob, name}` for a File or Blob (the worker reads it a slice at a
+   * time: the file is never whole in the page's memory), else `{buffer, name}`, the bytes of
+   * an ArrayBuffer, typed array or URL.
+   */
   async bytesOf(source, onProgress) {
-    if (source instanceof Blob) {
-      return { buffer: await source.arrayBuffer(), name: source.name || 'trace' };
-    }
+    if (source instanceof Blob) return { blob: source, name: source.name || 'trace' };
     if (source instanceof ArrayBuffer) return { buffer: source.slice(0), name: 'trace' };
     if (ArrayBuffer.isView(source)) {
       const copy = new Uint8Array(source.byteLength);
@@ -112,11 +114,11 @@ GT.app = {
     this.el('progress-bar').style.width = '0%';
     this.el('progress-text').textContent = 'reading…';
     try {
-      const { buffer, name } = await this.bytesOf(source, (r, t) => this.setProgress(r, t, started));
+      const { name, ...bytes } = await this.bytesOf(source, (r, t) => this.setProgress(r, t, started));
       const label = nameOverride || name;
       this.el('progress-text').textContent = `analysing ${label}…`;
       const t0 = performance.now();
-      const result = await this.client.load(buffer, label, (r, t) => this.setProgress(r, t, t0));
+      const result = await this.client.load(bytes, label, (r, t) => this.setProgress(r, t, t0));
       if (this.loading !== token) throw new Error('cancelled');
       this.trace = { name: label, ...result, loadMs: performance.now() - started };
       document.title = `${label} · gotrace`;

@@ -1,13 +1,14 @@
-// The main thread's side of the workers: starts them, sends them the trace (transferred, not
-// copied), and turns their messages into promises. Views never see the workers or the wasm.
+// The main thread's side of the workers: starts them, sends them the trace (a File or Blob,
+// which the workers read a slice at a time, or bytes, transferred, not copied), and turns
+// their messages into promises. Views never see the workers or the wasm.
 //
 // By default one worker reads the trace and computes everything. With `?workers=2`, a load
 // uses two workers, each with its own wasm instance reading the whole trace: one builds the
 // timeline, the other every other analysis, so the load takes the time of the longer part
 // instead of both (the reading is done twice). Timeline calls then go to the first, the rest
 // to the second. Not the default: on the 85 MB benchmark trace it loads 1.25x faster but
-// takes 2.29x the file in wasm memory instead of 1.97x, and each worker keeps a copy of the
-// file (docs/performance.md, session 7).
+// takes 2.29x the file in wasm memory instead of 1.97x, and for bytes (not a File or Blob)
+// each worker keeps a copy of them (docs/performance.md, session 7).
 'use strict';
 window.GT = window.GT || {};
 
@@ -108,15 +109,17 @@ GT.Client = class Client {
   }
 
   /**
-   * Reads and analyses a trace; resolves with {overview, parseMs, bytes, memoryBytes, workers}
-   * once every worker has finished (parseMs: the longest worker's time; memoryBytes: the wasm
-   * memory of all of them).
+   * Reads and analyses a trace, given as `{blob}` (a File or Blob, which the workers read a
+   * slice at a time) or `{buffer}` (an ArrayBuffer, transferred); resolves with {overview,
+   * parseMs, bytes, memoryBytes, workers} once every worker has finished (parseMs: the longest
+   * worker's time; memoryBytes: the wasm memory of all of them).
    */
-  async load(buffer, name, onProgress) {
+  async load({ blob, buffer }, name, onProgress) {
     if (!this.main) this.start();
     await this.ready;
     if (!this.timeline) {
-      const value = await this.main.send({ type: 'load', name, buffer }, [buffer], { onProgress });
+      const msg = blob ? { type: 'load', name, blob } : { type: 'load', name, buffer };
+      const value = await this.main.send(msg, blob ? [] : [buffer], { onProgress });
       return { ...value, workers: 1 };
     }
     // Progress is that of the worker behind.
@@ -125,33 +128,41 @@ GT.Client = class Client {
       read[i] = r;
       if (onProgress) onProgress(Math.min(read[0], read[1]), total);
     };
+    if (blob) {
+      // Both read the file: nothing to copy.
+      const loads = [this.main.send({ type: 'load', name, blob, parts: 'analyses' }, [], { onProgress: progress(0) }),
+        this.timeline.send({ type: 'load', name, blob, parts: 'timeline' }, [], { onProgress: progress(1) })];
+      loads[1].catch(() => {}); // awaited after the first, which a bad file fails as well
+      return Client.joined(await loads[0], await loads[1]);
+    }
     let timelineLoad = null;
     let onBytes;
     const forwarded = new Promise((resolve) => {
       onBytes = (copy) => {
         timelineLoad = this.timeline.send({ type: 'load', name, buffer: copy, parts: 'timeline' }, [copy], { onProgress: progress(1) });
+        // Awaited below, after the analyses' load: a file both reject may fail here first.
+        timelineLoad.catch(() => {});
         resolve();
       };
     });
     const mainLoad = this.main.send({ type: 'load', name, buffer, parts: 'analyses', forward: true }, [buffer],
       { onProgress: progress(0), onBytes });
-    try {
-      const value = await mainLoad;
-      await forwarded;
-      const t = await timelineLoad;
-      return {
-        ...value,
-        parseMs: Math.max(value.parseMs, t.parseMs),
-        memoryBytes: value.memoryBytes + t.memoryBytes,
-        workers: 2,
-        parts: { analyses: { parseMs: value.parseMs, memoryBytes: value.memoryBytes },
-          timeline: { parseMs: t.parseMs, memoryBytes: t.memoryBytes } },
-      };
-    } catch (e) {
-      // A file both reject: the analyses' message is shown; the timeline's is the same.
-      if (timelineLoad) timelineLoad.catch(() => {});
-      throw e;
-    }
+    // A file both reject: the analyses' message is shown (the timeline's is the same).
+    const value = await mainLoad;
+    await forwarded;
+    return Client.joined(value, await timelineLoad);
+  }
+
+  /** The result of a load in two workers, from the analyses' and the timeline's results. */
+  static joined(value, t) {
+    return {
+      ...value,
+      parseMs: Math.max(value.parseMs, t.parseMs),
+      memoryBytes: value.memoryBytes + t.memoryBytes,
+      workers: 2,
+      parts: { analyses: { parseMs: value.parseMs, memoryBytes: value.memoryBytes },
+        timeline: { parseMs: t.parseMs, memoryBytes: t.memoryBytes } },
+    };
   }
 
   async call(method, ...args) {

@@ -24,19 +24,57 @@ fn err(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
 }
 
-/// A trace's bytes in JavaScript's memory, copied into the wasm memory as they are read.
-struct JsBytes(js_sys::Uint8Array);
+/// A trace's bytes outside the wasm memory, copied in as they are read: an array in
+/// JavaScript's memory, or a `Blob` (a dropped or picked `File`) read a slice at a time with a
+/// `FileReaderSync` (in a worker), so that the file is never whole in the page's memory.
+enum JsBytes {
+    Array(js_sys::Uint8Array),
+    Blob(web_sys::Blob, web_sys::FileReaderSync),
+}
+
+impl JsBytes {
+    fn of(data: JsValue) -> Result<JsBytes, JsValue> {
+        if let Some(a) = data.dyn_ref::<js_sys::Uint8Array>() {
+            return Ok(JsBytes::Array(a.clone()));
+        }
+        match data.dyn_into::<web_sys::Blob>() {
+            Ok(b) => Ok(JsBytes::Blob(b, web_sys::FileReaderSync::new()?)),
+            Err(_) => Err(err("a trace is given as a Uint8Array or a Blob")),
+        }
+    }
+}
+
+/// The message of a JavaScript error (a DOMException, an Error, or anything else).
+fn js_message(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"))
+}
 
 impl ByteSource for JsBytes {
     fn len(&self) -> u64 {
-        u64::from(self.0.length())
+        match self {
+            JsBytes::Array(a) => u64::from(a.length()),
+            JsBytes::Blob(b, _) => b.size() as u64,
+        }
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
         let (len, total) = (buf.len() as u64, self.len());
         let end = offset.checked_add(len).filter(|&e| e <= total).ok_or_else(|| format!("bytes {offset}..{} past the end ({total})", offset.saturating_add(len)))?;
-        // Both ends are at most the array's length, a u32.
-        self.0.subarray(offset as u32, end as u32).copy_to(buf);
+        match self {
+            // Both ends are at most the array's length, a u32.
+            JsBytes::Array(a) => a.subarray(offset as u32, end as u32).copy_to(buf),
+            JsBytes::Blob(b, reader) => {
+                let read = b
+                    .slice_with_f64_and_f64(offset as f64, end as f64)
+                    .and_then(|slice| reader.read_as_array_buffer(&slice))
+                    .map_err(|e| format!("reading the file failed: {}", js_message(&e)))?;
+                let got = js_sys::Uint8Array::new(&read);
+                if u64::from(got.length()) != len {
+                    return Err(format!("reading the file failed: {} bytes at {offset} gave {} (did the file change?)", len, got.length()));
+                }
+                got.copy_to(buf);
+            }
+        }
         Ok(())
     }
 }
@@ -50,7 +88,8 @@ pub struct Session {
 
 #[wasm_bindgen]
 impl Session {
-    /// Reads and analyses `data` (the file's bytes, kept by reference: do not change them).
+    /// Reads and analyses `data`: the file's bytes (a `Uint8Array`, kept by reference: do not
+    /// change them) or the file itself (a `Blob`, read a slice at a time: in a worker only).
     /// `progress(bytesRead, total)` is called now and then. Throws the error message of a file
     /// that is not a readable trace. `parts` says what to compute: `"timeline"` (the timeline
     /// only: its methods), `"analyses"` (everything but the timeline: the other methods), or
@@ -58,7 +97,7 @@ impl Session {
     /// workers, each read the whole trace but split the rest: on two cores they load in about
     /// four fifths of the time of one (docs/performance.md).
     #[wasm_bindgen(constructor)]
-    pub fn new(data: js_sys::Uint8Array, name: &str, progress: &js_sys::Function, parts: Option<String>) -> Result<Session, JsValue> {
+    pub fn new(data: JsValue, name: &str, progress: &js_sys::Function, parts: Option<String>) -> Result<Session, JsValue> {
         let opts = match parts.as_deref() {
             None => Options::default(),
             Some("timeline") => Options { analyses: false, ..Options::default() },
@@ -68,7 +107,7 @@ impl Session {
         let mut report = |read: u64, total: u64| {
             let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(read as f64), &JsValue::from_f64(total as f64));
         };
-        let bytes = JsBytes(data);
+        let bytes = JsBytes::of(data)?;
         let analysis = Analysis::run_source(&bytes, name, &opts, &mut report).map_err(err)?;
         // One line in the worker's console, for whoever debugs a page that embeds the app.
         web_sys::console::log_1(&JsValue::from_str(&format!(
