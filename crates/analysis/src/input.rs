@@ -90,7 +90,8 @@ impl Input<'_> {
 /// [`driver::run`](crate::driver::run) over bytes read from `source` a window at a time: only
 /// the generation being read (and the first batch of the next, for Go 1.22–1.25) is in memory,
 /// in a window sized after the last generation, grown by half until it holds the next (a Go
-/// 1.11–1.21 trace is read whole, as its reader parses it whole). Each byte is copied once.
+/// 1.11–1.21 trace is read whole, as its reader parses it whole, and let go once parsed).
+/// Each byte is copied once.
 pub(crate) fn run_source<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     source: &dyn ByteSource,
     all: &mut A,
@@ -104,13 +105,22 @@ pub(crate) fn run_source<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     let mut base = 0usize;
     let least = source.read_size().max(64);
     fill(source, &mut window, 0, least.min(total_usize))?;
-    if gotrace::read_header(&window).is_ok_and(|(v, _)| v.is_v1()) {
-        // Parsed whole by its reader: read it whole.
+    let mut reader = if gotrace::read_header(&window).is_ok_and(|(v, _)| v.is_v1()) {
+        // Read whole and parsed whole when its reader is made, which then needs none of the
+        // bytes: they are let go before the analyses grow (in the browser, whose memory never
+        // shrinks, the analyses then grow into the memory the trace took).
         let have = window.len();
         fill(source, &mut window, have, total_usize - have)?;
-        return crate::driver::run_input(Input::Bytes(&window), all, kept, limit, progress, &mut |_| {});
-    }
-    let mut reader = Reader::new_window(&window, window.len() == total_usize).map_err(not_a_reader)?;
+        let parsed = Reader::new(&window).map_err(not_a_reader)?.detach();
+        window = Vec::new();
+        base = total_usize;
+        match parsed.attach(&window, base, true) {
+            Ok(r) => r,
+            Err(_) => return Err(unreadable(base, "internal error: a parsed Go 1.11-1.21 trace wants its bytes again".into())),
+        }
+    } else {
+        Reader::new_window(&window, window.len() == total_usize).map_err(not_a_reader)?
+    };
     let mut pass = Pass::new(all, kept, limit, total, &reader);
     loop {
         match reader.next_event() {
