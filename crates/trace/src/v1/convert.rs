@@ -263,6 +263,8 @@ impl Converter {
         if !self.cursor.next_into(&self.stream, &mut ev) {
             return None;
         }
+        // The conversion reads the stream last: what it has read can go.
+        self.stream.let_go_before(&self.cursor);
         self.finish.apply(&mut ev);
         match ev.typ {
             v1::EV_GC_START => ev.p = v1::GC_P,

@@ -2,6 +2,10 @@
 //! (gigabytes for a large trace); here the merge writes each event as a few varints, and the
 //! later passes (checks, conversion) decode them again.
 //!
+//! The encoded events are kept in chunks of about 1 MB (an event never spans two): the
+//! conversion, the last to read the stream, lets each chunk go once past it
+//! ([`Stream::let_go_before`]), so the analyses fed by the conversion grow into that memory.
+//!
 //! Go sorts the merged events (stably) by time after giving syscall exits their real time.
 //! The merge's own order is sorted (Go checks it), so only those syscall exits can move, and
 //! only earlier. The stream therefore keeps the events that stay in place ("main": each at or
@@ -58,12 +62,19 @@ fn get_uvarint(buf: &[u8], pos: &mut usize) -> u64 {
     }
 }
 
+/// Bytes of a chunk of the encoded stream.
+const CHUNK: usize = 1 << 20;
+
 /// The stream: events in place, encoded, and the moved ones.
 #[derive(Debug, Default)]
 pub(crate) struct Stream {
-    buf: Vec<u8>,
-    /// Events in `buf`.
+    /// The encoded events in place, in chunks (each as long as the events it holds; emptied
+    /// once read for the last time).
+    chunks: Vec<Vec<u8>>,
+    /// Events in `chunks`.
     main: usize,
+    /// Chunks let go of (the first ones).
+    let_go: usize,
     /// Events moved earlier, sorted (stably) by time.
     moved: Vec<V1Event>,
 }
@@ -81,9 +92,26 @@ impl Stream {
 
     /// A position before the first event, to read with [`Cursor::next`].
     pub(crate) fn cursor(&self) -> Cursor {
-        let mut c = Cursor { pos: 0, left: self.main, prev_ts: 0, prev_p: 0, prev_g: 0, next_head: 0, moved: 0 };
+        let mut c = Cursor { chunk: 0, pos: 0, left: self.main, prev_ts: 0, prev_p: 0, prev_g: 0, next_head: 0, moved: 0 };
         c.peek_main(self);
         c
+    }
+
+    /// Lets go of the chunks before the one `cursor` reads from: no cursor reads them again.
+    #[inline]
+    pub(crate) fn let_go_before(&mut self, cursor: &Cursor) {
+        if cursor.chunk > self.let_go {
+            for c in &mut self.chunks[self.let_go..cursor.chunk] {
+                *c = Vec::new();
+            }
+            self.let_go = cursor.chunk;
+        }
+    }
+
+    /// Bytes of the encoded events still held.
+    #[cfg(test)]
+    fn held(&self) -> usize {
+        self.chunks.iter().map(Vec::capacity).sum()
     }
 }
 
@@ -96,14 +124,16 @@ pub(crate) struct Builder {
     prev_g: u64,
     /// The latest time of the events in place (Go's order is by time, so the rest move).
     max_ts: Option<i64>,
-    /// Bytes of `s.buf` written: the rest is zeros, room to encode into directly.
+    /// The chunk being written, `CHUNK` zeros long: room to encode into directly.
+    chunk: Vec<u8>,
+    /// Bytes of `chunk` written.
     used: usize,
 }
 
 impl Builder {
+    /// A builder of a stream of about `bytes` bytes.
     pub(crate) fn with_capacity(bytes: usize) -> Builder {
-        // Zeroed: fresh pages from the system, touched only as they are written.
-        Builder { s: Stream { buf: vec![0; bytes], ..Stream::default() }, ..Builder::default() }
+        Builder { s: Stream { chunks: Vec::with_capacity(bytes / CHUNK + 1), ..Stream::default() }, ..Builder::default() }
     }
 
     #[inline]
@@ -122,10 +152,10 @@ impl Builder {
         }
         // At most 1 + 7 varints of 10 bytes, encoded in place (not copied from a buffer: a
         // call to copy a few bytes, per event, cost 5% of the read).
-        if self.used + 80 > self.s.buf.len() {
-            self.grow();
+        if self.used + 80 > self.chunk.len() {
+            self.next_chunk();
         }
-        let tmp: &mut [u8; 80] = (&mut self.s.buf[self.used..self.used + 80]).try_into().expect("80 bytes");
+        let tmp: &mut [u8; 80] = (&mut self.chunk[self.used..self.used + 80]).try_into().expect("80 bytes");
         let mut n = 1;
         let mut head = ev.typ;
         put_uvarint(tmp, &mut n, ev.ts.wrapping_sub(self.prev_ts) as u64);
@@ -154,17 +184,28 @@ impl Builder {
         self.s.main += 1;
     }
 
+    /// Ends the chunk being written (if any) and starts the next.
     #[cold]
-    fn grow(&mut self) {
-        let len = self.s.buf.len();
-        self.s.buf.resize(len + len / 2 + 80, 0);
+    fn next_chunk(&mut self) {
+        // Zeroed: fresh pages from the system, touched only as they are written.
+        let full = std::mem::replace(&mut self.chunk, vec![0; CHUNK]);
+        self.end_chunk(full);
+    }
+
+    fn end_chunk(&mut self, mut full: Vec<u8>) {
+        if self.used > 0 {
+            full.truncate(self.used);
+            full.shrink_to_fit();
+            self.s.chunks.push(full);
+        }
+        self.used = 0;
     }
 
     pub(crate) fn finish(mut self) -> Stream {
-        self.s.buf.truncate(self.used);
+        let last = std::mem::take(&mut self.chunk);
+        self.end_chunk(last);
         // A stable sort: moved events keep their order among equal times.
         self.s.moved.sort_by_key(|e| e.ts);
-        self.s.buf.shrink_to_fit();
         self.s
     }
 }
@@ -173,6 +214,8 @@ impl Builder {
 /// read.
 #[derive(Debug, Clone)]
 pub(crate) struct Cursor {
+    /// The chunk read from, and where in it.
+    chunk: usize,
     pos: usize,
     left: usize,
     prev_ts: i64,
@@ -190,7 +233,12 @@ impl Cursor {
         if self.left == 0 {
             return;
         }
-        let buf = &s.buf;
+        if self.pos == s.chunks[self.chunk].len() {
+            // Events do not span chunks.
+            self.chunk += 1;
+            self.pos = 0;
+        }
+        let buf = &s.chunks[self.chunk];
         self.next_head = buf[self.pos];
         self.pos += 1;
         self.prev_ts = self.prev_ts.wrapping_add(get_uvarint(buf, &mut self.pos) as i64);
@@ -200,7 +248,7 @@ impl Cursor {
     #[inline(always)]
     fn read_main(&mut self, s: &Stream, ev: &mut V1Event) {
         self.left -= 1;
-        let buf = &s.buf;
+        let buf = &s.chunks[self.chunk];
         let head = self.next_head;
         let typ = head & 0x3f;
         ev.typ = typ;
@@ -304,5 +352,38 @@ mod tests {
         want.sort_by_key(|e| e.ts);
         let got: Vec<V1Event> = s.iter().collect();
         assert_eq!(got, want);
+    }
+
+    /// Events are read back across chunks, and the chunks behind a cursor let go.
+    #[test]
+    fn chunks_are_read_across_and_let_go_behind() {
+        let input: Vec<V1Event> = (0..400_000i64)
+            .map(|i| {
+                let mut e = ev(i * 3, if i % 3 == 0 { EV_USER_LOG } else { EV_GO_UNBLOCK }, (i % 5) as i32, (i % 7) as u64 * 1_000_003);
+                e.args[NARGS[e.typ as usize] as usize..].fill(0);
+                if !desc(e.typ).stack {
+                    e.stk = 0;
+                }
+                e
+            })
+            .collect();
+        let mut b = Builder::with_capacity(0);
+        for e in &input {
+            b.push(e);
+        }
+        let mut s = b.finish();
+        assert!(s.chunks.len() >= 5, "{} chunks", s.chunks.len());
+        assert!(s.iter().eq(input.iter().copied()), "read back in one go");
+        let all = s.held();
+        let (mut c, mut got, mut e) = (s.cursor(), Vec::new(), V1Event::default());
+        while c.next_into(&s, &mut e) {
+            got.push(e);
+            s.let_go_before(&c);
+            if got.len() == input.len() / 2 {
+                assert!(s.held() < all * 2 / 3, "half read: {} of {all} bytes held", s.held());
+            }
+        }
+        assert_eq!(got, input);
+        assert!(s.held() <= CHUNK, "all read: {} bytes held", s.held());
     }
 }
