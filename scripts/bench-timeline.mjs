@@ -4,6 +4,7 @@
 // times (the draw of each animation frame, from window.gotrace.frameStats()), the fetches,
 // the wasm memory and the timeline's own bytes.
 // Usage: node scripts/bench-timeline.mjs [TRACE]  (default target/bench/big.trace)
+//   WORKERS=2    open the page with ?workers=2 (the timeline and the other analyses in two workers)
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, browser, open, root } from '../tests/browser/harness.mjs';
@@ -15,7 +16,8 @@ if (!fs.existsSync(trace)) {
 }
 const server = await serve(undefined, { 'big.trace': trace });
 const b = await browser();
-const { page, problems } = await open(b.ctx, server.url + '#page=overview');
+const workers = process.env.WORKERS ? `?workers=${process.env.WORKERS}` : '';
+const { page, problems } = await open(b.ctx, server.url + workers + '#page=overview');
 await page.waitForFunction(() => window.GT && GT.app && GT.app.trace, null, { timeout: 60000 });
 const load = await page.evaluate(async (url) => {
   const t0 = performance.now();
