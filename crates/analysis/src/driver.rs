@@ -83,6 +83,9 @@ pub fn run<A: Consumer + ?Sized, K: Consumer + ?Sized>(
 /// [`run`] over an [`Input`]: bytes in memory, or a source read a window at a time. For bytes
 /// in memory, tells `release(offset)` now and then that the bytes before `offset` will not be
 /// read again (see [`Reader::bytes_done`]).
+// Not inlined into its callers: inlined into `Analysis::run_limited`, the event loop's code
+// came out ~15% slower natively (the benchmark trace, parse + every analysis).
+#[inline(never)]
 pub fn run_input<A: Consumer + ?Sized, K: Consumer + ?Sized>(
     input: Input<'_>,
     all: &mut A,
