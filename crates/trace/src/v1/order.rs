@@ -413,23 +413,19 @@ mod tests {
         fn pop(&mut self) -> (i64, usize) {
             let n = self.0.len() - 1;
             self.0.swap(0, n);
-            let mut i = 0;
-            loop {
-                let j1 = 2 * i + 1;
-                if j1 >= n {
-                    break;
-                }
-                let mut j = j1;
-                if j1 + 1 < n && self.0[j1 + 1].0 < self.0[j1].0 {
-                    j = j1 + 1;
-                }
-                if self.0[j].0 >= self.0[i].0 {
-                    break;
-                }
-                self.0.swap(i, j);
-                i = j;
-            }
+            self.down(0, n);
             self.0.pop().unwrap()
+        }
+
+        /// Go's `down`, recursively: swaps with the earlier child (the left one on equal
+        /// times) while that child is earlier.
+        fn down(&mut self, i: usize, n: usize) {
+            let kids = [2 * i + 1, 2 * i + 2];
+            let earlier = kids.into_iter().filter(|&k| k < n).reduce(|a, b| if self.0[b].0 < self.0[a].0 { b } else { a });
+            if let Some(j) = earlier.filter(|&j| self.0[j].0 < self.0[i].0) {
+                self.0.swap(i, j);
+                self.down(j, n);
+            }
         }
     }
 
