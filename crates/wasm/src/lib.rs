@@ -1,6 +1,7 @@
 //! The browser's handle on gotrace: a [`Session`] holds one trace's analyses and a view of its
-//! bytes, which stay in JavaScript's memory (only the generations being read are copied into
-//! the wasm memory, a window at a time); its methods hand results to JavaScript. Glue only:
+//! bytes, which stay out of the wasm memory (a `File`/`Blob`, or an array in JavaScript's
+//! memory: only the generations being read are copied in, a window at a time); its methods
+//! hand results to JavaScript. Glue only:
 //! every number comes from `gotrace-analysis`.
 //! Small results cross as plain objects (serde-wasm-bindgen), the full document as JSON text
 //! (byte for byte what `gotrace analyze --json` prints), bulk data as typed arrays.
