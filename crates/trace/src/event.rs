@@ -307,12 +307,6 @@ impl Event {
         Event { table: Some(table.clone()), ctx, base }
     }
 
-    pub(crate) fn make(table: &Rc<EvTable>, ctx: SchedCtx, typ: EventType, time: Time, args: &[u64]) -> Event {
-        let mut base = BaseEvent { typ, time, args: [0; 4] };
-        base.args[..args.len()].copy_from_slice(args);
-        Event::new(table, ctx, base)
-    }
-
     pub(crate) fn new_sync(table: Option<Rc<EvTable>>, time: Time, n: u64) -> Event {
         Event { table, ctx: SchedCtx::NONE, base: BaseEvent { typ: spec::EV_SYNC_EVENT, time, args: [n, 0, 0, 0] } }
     }

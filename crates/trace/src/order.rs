@@ -295,8 +295,33 @@ pub(crate) struct Ordering {
     gc_seq: u64,
     gc_state: GcState,
     initial_gen: u64,
-    /// Ordered events not yet returned.
-    queue: VecDeque<Event>,
+    /// The next ordered event, if `ready`: the reader lends it from here, its tables set
+    /// (those of the generation being read if `head_has_table`, else none) when they change.
+    head: Event,
+    head_has_table: bool,
+    ready: bool,
+    /// Ordered events after `head`.
+    queue: VecDeque<Queued>,
+}
+
+/// An ordered event without its tables: those of the generation being read, if `has_table`.
+/// (The reader lends each event from one [`Event`], the ordering's head, whose tables change
+/// only with the generation: events with their tables would count a reference up and down
+/// for each.)
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Queued {
+    pub ctx: SchedCtx,
+    pub base: BaseEvent,
+    pub has_table: bool,
+}
+
+impl Queued {
+    /// An event the ordering makes, with the generation's tables.
+    pub(crate) fn make(ctx: SchedCtx, typ: EventType, time: crate::Time, args: &[u64]) -> Queued {
+        let mut base = BaseEvent { typ, time, args: [0; 4] };
+        base.args[..args.len()].copy_from_slice(args);
+        Queued { ctx, base, has_table: true }
+    }
 }
 
 impl Ordering {
@@ -311,14 +336,32 @@ impl Ordering {
             gc_seq: 0,
             gc_state: GcState::Undetermined,
             initial_gen: 0,
+            head: Event::new_sync(None, 0, 0),
+            head_has_table: false,
+            ready: false,
             queue: VecDeque::new(),
         }
     }
 
-    /// The next ordered event, if any is queued.
+    /// Done with the head: the next queued event (if any) takes its place.
     #[inline]
-    pub fn next(&mut self) -> Option<Event> {
-        self.queue.pop_front()
+    pub fn pop(&mut self) {
+        self.ready = false;
+        if let Some(q) = self.queue.pop_front() {
+            self.push_queued(q);
+        }
+    }
+
+    /// The head, if there is one, and whether it has the tables of the generation being read.
+    #[inline]
+    pub fn head_mut(&mut self) -> Option<(&mut Event, bool)> {
+        self.ready.then_some((&mut self.head, self.head_has_table))
+    }
+
+    /// The head, if there is one.
+    #[inline]
+    pub fn head(&self) -> Option<&Event> {
+        self.ready.then_some(&self.head)
     }
 
     fn name(&self, typ: EventType) -> String {
@@ -326,31 +369,36 @@ impl Ordering {
     }
 
     #[inline]
-    fn push(&mut self, t: &Rc<EvTable>, ctx: SchedCtx, ev: &BaseEvent) {
-        self.push_event(Event::new(t, ctx, *ev));
+    fn push(&mut self, ctx: SchedCtx, ev: &BaseEvent) {
+        self.push_queued(Queued { ctx, base: *ev, has_table: true });
     }
 
     /// Whether no ordered event is queued.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.queue.is_empty()
+        !self.ready
     }
 
-    /// The next ordered event, lent.
-    #[inline]
-    pub fn front(&self) -> Option<&Event> {
-        self.queue.front()
-    }
-
-    /// The next ordered event, in place.
-    #[inline]
-    pub fn front_mut(&mut self) -> Option<&mut Event> {
-        self.queue.front_mut()
-    }
-
-    #[inline]
+    /// Queues an event the reader made (a Sync: with the tables of the generation being read,
+    /// or none).
     pub(crate) fn push_event(&mut self, ev: Event) {
-        self.queue.push_back(ev);
+        self.push_queued(Queued { ctx: ev.ctx, base: ev.base, has_table: ev.table.is_some() });
+    }
+
+    #[inline]
+    pub(crate) fn push_queued(&mut self, q: Queued) {
+        if self.ready {
+            self.queue.push_back(q);
+            return;
+        }
+        // Written field by field where the reader will read it (see `Packed` in handoff.rs).
+        let h = &mut self.head;
+        h.ctx = q.ctx;
+        h.base.typ = q.base.typ;
+        h.base.time = q.base.time;
+        h.base.args = q.base.args;
+        self.head_has_table = q.has_table;
+        self.ready = true;
     }
 
     /// Tries to order `ev`, the next event of thread `m`: `Ok(true)` if it was queued.
@@ -451,7 +499,7 @@ fn handler(typ: EventType) -> Option<Handler> {
 
 type Step = Result<(SchedCtx, bool), String>;
 
-fn advance_proc_status(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, mut cur: SchedCtx) -> Step {
+fn advance_proc_status(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, mut cur: SchedCtx) -> Step {
     let pid = ProcId(ev.args[0] as i64);
     let status = ev.args[1];
     if status > proc_status::SYSCALL_ABANDONED {
@@ -498,11 +546,11 @@ fn advance_proc_status(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m
             return Err(format!("failed to find sched context for proc {pid} that's about to be stolen"));
         }
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_proc_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_proc_start(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let pid = ProcId(ev.args[0] as i64);
     let seq = Seq::new(gen, ev.args[1]);
     match o.p_states.get(&pid) {
@@ -516,11 +564,11 @@ fn advance_proc_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
     s.seq = seq;
     let mut new = cur;
     new.p = pid;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_proc_stop(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_proc_stop(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     let ver = o.ver;
     let Some(s) = o.p_states.get_mut(&cur.p) else {
         return Err(format!("event {} for proc ({}) that doesn't exist", ver.event_name(ev.typ), cur.p));
@@ -532,11 +580,11 @@ fn advance_proc_stop(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
     s.status = proc_status::IDLE;
     let mut new = cur;
     new.p = ProcId::NONE;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_proc_steal(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_proc_steal(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let pid = ProcId(ev.args[0] as i64);
     let seq = Seq::new(gen, ev.args[1]);
     match o.p_states.get(&pid) {
@@ -552,7 +600,7 @@ fn advance_proc_steal(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
     s.seq = seq;
     if old_status == proc_status::SYSCALL_ABANDONED {
         // Stolen from an M that has no record of it in this generation: nothing to update.
-        o.push(t, cur, ev);
+        o.push(cur, ev);
         return Ok((cur, true));
     }
     let mid = ThreadId(ev.args[2] as i64);
@@ -562,7 +610,7 @@ fn advance_proc_steal(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
             return Err(format!("tried to self-steal proc {pid} (thread {mid}), but got proc {} instead", cur.p));
         }
         new.p = ProcId::NONE;
-        o.push(t, cur, ev);
+        o.push(cur, ev);
         return Ok((new, true));
     }
     let Some(ms) = o.m_states.get_mut(&mid) else {
@@ -572,11 +620,11 @@ fn advance_proc_steal(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
         return Err(format!("tried to steal proc {pid} from thread {mid}, but got proc {} instead", ms.p));
     }
     ms.p = ProcId::NONE;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_go_status(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, mut cur: SchedCtx) -> Step {
+fn advance_go_status(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, mut cur: SchedCtx) -> Step {
     let gid = GoId(ev.args[0] as i64);
     let mid = ThreadId(ev.args[1] as i64);
     let status = ev.args[2];
@@ -633,11 +681,11 @@ fn advance_go_status(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
         }
         _ => {}
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_go_create(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_create(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     if let Some(s) = o.g_states.get(&cur.g) {
         if s.status != go_status::RUNNING {
@@ -650,7 +698,7 @@ fn advance_go_create(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
     }
     let status = if ev.typ == spec::EV_GO_CREATE_BLOCKED { go_status::WAITING } else { go_status::RUNNABLE };
     o.g_states.insert(newg, GState::new(newg, status, Seq::new(gen, 0)));
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
@@ -667,7 +715,7 @@ fn running_g(o: &mut Ordering, typ: EventType, cur: SchedCtx, want: u64) -> Resu
     Ok(s)
 }
 
-fn advance_go_stop_exec(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_stop_exec(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
     let s = running_g(o, ev.typ, cur, go_status::RUNNING)?;
     let mut new = cur;
@@ -685,11 +733,11 @@ fn advance_go_stop_exec(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _
             new.g = GoId::NONE;
         }
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_go_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_start(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let gid = GoId(ev.args[0] as i64);
     let seq = Seq::new(gen, ev.args[1]);
     match o.g_states.get(&gid) {
@@ -703,11 +751,11 @@ fn advance_go_start(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: T
     s.seq = seq;
     let mut new = cur;
     new.g = gid;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_go_unblock(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_unblock(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let gid = GoId(ev.args[0] as i64);
     let seq = Seq::new(gen, ev.args[1]);
     match o.g_states.get_mut(&gid) {
@@ -718,11 +766,11 @@ fn advance_go_unblock(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m:
         // Not yet: the goroutine must block first.
         _ => return Ok((cur, false)),
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_go_switch(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_switch(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
     running_g(o, ev.typ, cur, go_status::RUNNING)?;
     let next = GoId(ev.args[0] as i64);
@@ -732,16 +780,16 @@ fn advance_go_switch(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
         // Not yet: the goroutine switched to must be waiting.
         _ => return Ok((cur, false)),
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     // A switch is a block (or destroy) of this goroutine and a start of the next.
     if ev.typ == spec::EV_GO_SWITCH {
         if let Some(s) = o.g_states.get_mut(&cur.g) {
             s.status = go_status::WAITING;
         }
-        o.push_event(Event::make(t, cur, spec::EV_GO_BLOCK, ev.time, &[0, 0]));
+        o.push_queued(Queued::make(cur, spec::EV_GO_BLOCK, ev.time, &[0, 0]));
     } else {
         o.g_states.remove(&cur.g);
-        o.push_event(Event::make(t, cur, spec::EV_GO_DESTROY, ev.time, &[]));
+        o.push_queued(Queued::make(cur, spec::EV_GO_DESTROY, ev.time, &[]));
     }
     let s = o.g_states.get_mut(&next).expect("checked above");
     s.status = go_status::RUNNING;
@@ -750,11 +798,11 @@ fn advance_go_switch(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
     new.g = next;
     let mut start = cur;
     start.g = GoId::NONE;
-    o.push_event(Event::make(t, start, spec::EV_GO_START, ev.time, &[next.0 as u64, ev.args[1]]));
+    o.push_queued(Queued::make(start, spec::EV_GO_START, ev.time, &[next.0 as u64, ev.args[1]]));
     Ok((new, true))
 }
 
-fn advance_go_syscall_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_syscall_begin(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
     let s = running_g(o, ev.typ, cur, go_status::RUNNING)?;
     s.status = go_status::SYSCALL;
@@ -769,11 +817,11 @@ fn advance_go_syscall_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable
         return Err(format!("failed to advance {}: can't make sequence: {} -> {pseq}", ver.event_name(ev.typ), p.seq));
     }
     p.seq = pseq;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_go_syscall_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_syscall_end(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
     let s = running_g(o, ev.typ, cur, go_status::SYSCALL)?;
     s.status = go_status::RUNNING;
@@ -785,11 +833,11 @@ fn advance_go_syscall_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>,
         return Err(format!("expected proc {} in state Syscall, but got {} instead", cur.p, proc_status::name(p.status)));
     }
     p.status = proc_status::RUNNING;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_go_syscall_end_blocked(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_syscall_end_blocked(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     if cur.p != ProcId::NONE {
         let Some(p) = o.p_states.get(&cur.p) else {
             return Err(format!("uninitialized proc {} found during {}", cur.p, o.name(ev.typ)));
@@ -804,11 +852,11 @@ fn advance_go_syscall_end_blocked(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<E
     s.status = go_status::RUNNABLE;
     let mut new = cur;
     new.g = GoId::NONE;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_go_create_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_create_syscall(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Forbidden })?;
     let newg = GoId(ev.args[0] as i64);
     if o.g_states.contains_key(&newg) {
@@ -817,11 +865,11 @@ fn advance_go_create_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTabl
     o.g_states.insert(newg, GState::new(newg, go_status::SYSCALL, Seq::new(gen, 0)));
     let mut new = cur;
     new.g = newg;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
-fn advance_go_destroy_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_destroy_syscall(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Required })?;
     let name = o.name(ev.typ); // Rare event (cgo callbacks): naming it eagerly is fine.
     let Some(s) = o.g_states.get(&cur.g) else {
@@ -843,11 +891,11 @@ fn advance_go_destroy_syscall(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTab
         }
         p.status = proc_status::SYSCALL_ABANDONED;
         new.p = ProcId::NONE;
-        let mut extra = Event::make(t, cur, spec::EV_PROC_STEAL, ev.time, &[cur.p.0 as u64]);
+        let mut extra = Queued::make(cur, spec::EV_PROC_STEAL, ev.time, &[cur.p.0 as u64]);
         extra.base.set_extra(0, proc_status::SYSCALL);
-        o.push_event(extra);
+        o.push_queued(extra);
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((new, true))
 }
 
@@ -867,7 +915,7 @@ fn advance_user_task_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>
     };
     o.active_tasks.insert(id, TaskState { name, parent });
     validate_ctx(cur, USER_GO_REQS)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
@@ -885,7 +933,7 @@ fn advance_user_task_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, 
         }
     }
     validate_ctx(cur, USER_GO_REQS)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
@@ -904,7 +952,7 @@ fn advance_user_region_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTabl
         return Err(format!("encountered EvUserRegionBegin without known state for current goroutine {}", cur.g));
     };
     s.regions.push(r);
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
@@ -915,11 +963,11 @@ fn advance_user_region_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>
         return Err(format!("encountered EvUserRegionEnd without known state for current goroutine {}", cur.g));
     };
     s.end_region(r, &o.region_names)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_gc_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_gc_active(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let seq = ev.args[0];
     if gen == o.initial_gen {
         if o.gc_state != GcState::Undetermined {
@@ -927,7 +975,7 @@ fn advance_gc_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
         }
         o.gc_seq = seq;
         o.gc_state = GcState::Running;
-        o.push(t, cur, ev);
+        o.push(cur, ev);
         return Ok((cur, true));
     }
     if seq != o.gc_seq.wrapping_add(1) {
@@ -939,16 +987,16 @@ fn advance_gc_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: 
     }
     o.gc_seq = seq;
     validate_ctx(cur, USER_GO_REQS)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_gc_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_gc_begin(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     let seq = ev.args[0];
     if o.gc_state == GcState::Undetermined {
         o.gc_seq = seq;
         o.gc_state = GcState::Running;
-        o.push(t, cur, ev);
+        o.push(cur, ev);
         return Ok((cur, true));
     }
     if seq != o.gc_seq.wrapping_add(1) {
@@ -961,11 +1009,11 @@ fn advance_gc_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: T
     o.gc_seq = seq;
     o.gc_state = GcState::Running;
     validate_ctx(cur, USER_GO_REQS)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_gc_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_gc_end(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     let seq = ev.args[0];
     if seq != o.gc_seq.wrapping_add(1) {
         // Not yet: an earlier GC event of another M comes first.
@@ -979,65 +1027,65 @@ fn advance_gc_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: Thr
     o.gc_seq = seq;
     o.gc_state = GcState::NotRunning;
     validate_ctx(cur, USER_GO_REQS)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_annotation(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_annotation(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_heap_metric(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_heap_metric(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_gc_sweep_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_gc_sweep_begin(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     let Some(p) = o.p_states.get_mut(&cur.p) else {
         return Err(format!("uninitialized proc {} found during GCSweepBegin", cur.p));
     };
     p.ranges.begin(range_type(ev.typ, 0))?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_gc_sweep_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_gc_sweep_active(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let pid = ProcId(ev.args[0] as i64);
     let initial = gen == o.initial_gen;
     let Some(p) = o.p_states.get_mut(&pid) else {
         return Err(format!("encountered GCSweepActive for unknown proc {pid}"));
     };
     p.ranges.active(range_type(ev.typ, 0), initial)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_gc_sweep_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_gc_sweep_end(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Required, g: Need::Optional })?;
     let Some(p) = o.p_states.get_mut(&cur.p) else {
         return Err(format!("uninitialized proc {} found during GCSweepEnd", cur.p));
     };
     p.ranges.end(ev.typ)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_go_range_begin(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_range_begin(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
     let desc = if ev.typ == spec::EV_STW_BEGIN { ev.args[0] } else { 0 };
     let Some(s) = o.g_states.get_mut(&cur.g) else {
         return Err(format!("encountered event of type {} without known state for current goroutine {}", ev.typ, cur.g));
     };
     s.ranges.begin(range_type(ev.typ, desc))?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_go_range_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_range_active(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
     let gid = GoId(ev.args[0] as i64);
     let initial = gen == o.initial_gen;
     let ver = o.ver;
@@ -1045,11 +1093,11 @@ fn advance_go_range_active(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>
         return Err(format!("uninitialized goroutine {gid} found during {}", ver.event_name(ev.typ)));
     };
     s.ranges.active(range_type(ev.typ, 0), initial)?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_go_range_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_go_range_end(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, USER_GO_REQS)?;
     let Some(s) = o.g_states.get_mut(&cur.g) else {
         return Err(format!("encountered event of type {} without known state for current goroutine {}", ev.typ, cur.g));
@@ -1059,12 +1107,12 @@ fn advance_go_range_end(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _
         // The end carries the begin's kind, so both name the same range.
         ev.args[0] = desc;
     }
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }
 
-fn advance_alloc_free(o: &mut Ordering, ev: &mut BaseEvent, t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
+fn advance_alloc_free(o: &mut Ordering, ev: &mut BaseEvent, _t: &Rc<EvTable>, _m: ThreadId, _gen: u64, cur: SchedCtx) -> Step {
     validate_ctx(cur, Reqs { m: Need::Required, p: Need::Optional, g: Need::Optional })?;
-    o.push(t, cur, ev);
+    o.push(cur, ev);
     Ok((cur, true))
 }

@@ -1,13 +1,14 @@
 //! The reader: trace bytes in, ordered events out, one at a time (Go's `reader.go`).
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use crate::batch_cursor::{heap_insert, heap_remove, heap_update, BatchCursor};
 use crate::error::Error;
 use crate::event::{Event, SchedCtx, Time};
 use crate::batch::Batch;
 use crate::generation::{read_generation_with_spill, CpuSample, Generation, Spill};
-use crate::order::Ordering;
+use crate::order::{Ordering, Queued};
 use crate::spec;
 use crate::version::{read_header, Version};
 
@@ -68,7 +69,7 @@ struct State {
     v1: Option<Box<crate::v1::V1Reader>>,
     /// The v1 event made by the last call, until it is taken or done with.
     v1_current: Option<Event>,
-    /// Whether the front event (of the queue, or `v1_current`) was lent by `next_event`.
+    /// Whether the ordering's head (or `v1_current`) was lent by `next_event`.
     lent: bool,
 }
 
@@ -198,7 +199,12 @@ impl<'a> Reader<'a> {
         if !self.advance()? {
             return Ok(None);
         }
-        Ok(if self.st.v1.is_some() { self.st.v1_current.take() } else { self.st.order.next() })
+        if self.st.v1.is_some() {
+            return Ok(self.st.v1_current.take());
+        }
+        let ev = self.st.order.head().cloned();
+        self.st.order.pop();
+        Ok(ev)
     }
 
     /// [`read_event`](Self::read_event), lending the event instead of moving it out: the
@@ -221,16 +227,16 @@ impl<'a> Reader<'a> {
         if self.st.v1.is_some() {
             self.st.v1_current.as_ref()
         } else {
-            self.st.order.front()
+            self.st.order.head()
         }
     }
 
-    /// Makes the next event the front of the ordering's queue (or `v1_current`); false at
-    /// the end and after an error.
+    /// Makes the next event the ordering's head (or `v1_current`); false at the end and
+    /// after an error.
     fn advance(&mut self) -> Result<bool, Error> {
         if std::mem::take(&mut self.st.lent) && self.st.v1.is_none() {
             // The event lent last is done with (a v1 reader writes the next over it).
-            self.st.order.next();
+            self.st.order.pop();
         }
         if self.st.done || self.st.failed || self.st.wants.is_some() {
             return Ok(false);
@@ -244,8 +250,8 @@ impl<'a> Reader<'a> {
             self.st.failed = r.is_err();
             return r;
         }
-        // The event is checked and fixed in place, at the front of the queue: lent from there,
-        // or moved out once, to the caller.
+        // The event is checked and fixed in place, the ordering's head: lent from there, or
+        // copied out to the caller.
         match self.fill() {
             Ok(true) => {}
             Ok(false) => return Ok(false),
@@ -255,7 +261,12 @@ impl<'a> Reader<'a> {
             }
         }
         let last_ts = self.st.last_ts;
-        let ev = self.st.order.front_mut().expect("fill queued an event");
+        let (ev, has_table) = self.st.order.head_mut().expect("fill queued an event");
+        // The tables change only with the generation.
+        let table = if has_table { Some(&self.gen.as_ref().expect("an event of the generation read").table) } else { None };
+        if ev.table.as_ref().map(Rc::as_ptr) != table.map(Rc::as_ptr) {
+            ev.table = table.cloned();
+        }
         if let Err(msg) = ev.validate_table_ids() {
             let ev = ev.clone();
             self.st.failed = true;
@@ -329,13 +340,11 @@ impl<'a> Reader<'a> {
                 None => false,
             });
         }
-        let gen = self.gen.as_ref().expect("frontier without generation");
         if let Some(s) = self.st.cpu_samples.front() {
             if self.st.frontier.is_empty() || s.time < self.st.frontier[0].ev.time {
                 let s = self.st.cpu_samples.pop_front().expect("non-empty");
                 let ctx = SchedCtx { g: s.g, p: s.p, m: s.m };
-                let ev = Event::make(&gen.table, ctx, spec::EV_CPU_SAMPLE, s.time, &[s.stack.0]);
-                self.st.order.push_event(ev);
+                self.st.order.push_queued(Queued::make(ctx, spec::EV_CPU_SAMPLE, s.time, &[s.stack.0]));
                 return Ok(true);
             }
         }
