@@ -77,6 +77,7 @@ impl TableCopy {
             strings: self.strings,
             stacks: self.stacks,
             pcs: self.pcs,
+            extra_count: std::cell::Cell::new(extra.list().len()),
             extra_strings: RefCell::new(extra),
             exp_batches: self.exp_batches,
         }
@@ -143,11 +144,13 @@ impl Packer {
         // The ordering adds strings to the current tables as it goes (task types): send the
         // new ones before the event that may use them.
         if let Some(t) = &self.table {
-            let extra = t.extra_strings.borrow();
-            for s in &extra.list()[self.extra_sent..] {
-                packet.extra_strings.push((at, Box::from(&**s)));
+            if t.extra_count.get() != self.extra_sent {
+                let extra = t.extra_strings.borrow();
+                for s in &extra.list()[self.extra_sent..] {
+                    packet.extra_strings.push((at, Box::from(&**s)));
+                }
+                self.extra_sent = extra.list().len();
             }
-            self.extra_sent = extra.list().len();
         }
         let b = &ev.base;
         packet.events.push(Packed { time: b.time, args: b.args, ctx: ev.ctx, typ: b.typ, has_table: ev.table.is_some() });
@@ -181,7 +184,7 @@ impl Unpacker {
             while extra_at == i {
                 let (_, s) = extra.next().expect("a string at this index");
                 if let Some(t) = &self.table {
-                    t.extra_strings.borrow_mut().push(Rc::from(&**s));
+                    t.push_extra_string(Rc::from(&**s));
                 }
                 extra_at = at(extra.as_slice().first().map(|s| s.0));
             }

@@ -1,6 +1,6 @@
 //! A generation's tables: strings, stacks, frames, clock (Go's `evTable` and `dataTable`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -177,6 +177,9 @@ pub struct EvTable {
     pub(crate) pcs: FxHashMap<u64, FrameRef>,
     /// Strings made up while ordering (task types carried to TaskEnd events).
     pub(crate) extra_strings: RefCell<ExtraStrings>,
+    /// How many `extra_strings` there are, read without borrowing them (for each event handed
+    /// to another thread: a borrow writes its flag twice).
+    pub(crate) extra_count: Cell<usize>,
     /// Experimental batches by experiment number.
     pub(crate) exp_batches: Vec<(u8, Vec<ExperimentalBatch>)>,
 }
@@ -201,7 +204,16 @@ impl EvTable {
         if let Some(&id) = e.ids.get(&s) {
             return id;
         }
-        e.push(s)
+        let id = e.push(s);
+        self.extra_count.set(e.list.len());
+        id
+    }
+
+    /// Adds `s` to the extra strings (where a copy of these tables is made again).
+    pub(crate) fn push_extra_string(&self, s: Rc<str>) {
+        let mut e = self.extra_strings.borrow_mut();
+        e.push(s);
+        self.extra_count.set(e.list.len());
     }
 
     pub(crate) fn extra_string(&self, id: u64) -> Rc<str> {
