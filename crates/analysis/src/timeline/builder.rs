@@ -85,8 +85,7 @@ pub struct TimelineBuilder {
     sweep_ids: IdMap,
     regions: Vec<(u32, u32, SpanLane)>,
     region_ids: FxHashMap<(u32, u32), usize>,
-    open_tasks: FxHashMap<u64, (i64, u32)>,
-    tasks: Vec<(i64, i64, u32, u64)>,
+    tasks: TaskRows,
     heap_live: Series,
     heap_goal: Series,
     samples: Vec<Sample>,
@@ -343,13 +342,10 @@ impl TimelineBuilder {
         let t = ev.time();
         if ev.kind() == EventKind::TaskBegin {
             let typ = self.strings.intern(&task.typ);
-            self.open_tasks.insert(task.id.0, (t, typ));
-        } else {
-            let (start, typ) = match self.open_tasks.remove(&task.id.0) {
-                Some(x) => x,
-                None => (self.first.unwrap_or(t), self.strings.intern(&task.typ)),
-            };
-            crate::grow::push(&mut self.tasks, (start, t, typ, task.id.0));
+            self.tasks.begin(task.id.0, t, typ);
+        } else if !self.tasks.end(task.id.0, t) {
+            let typ = self.strings.intern(&task.typ);
+            self.tasks.begun_before.push((t, typ, task.id.0));
         }
     }
 
@@ -386,20 +382,7 @@ impl TimelineBuilder {
             }
             lanes.push(Lane { kind: LaneKind::Sweep, id: lane.id, group: 0, spans: lane.spans });
         }
-        // Tasks: first fit into rows by start.
-        for (id, (s, typ)) in std::mem::take(&mut self.open_tasks) {
-            self.tasks.push((s, end, typ, id));
-        }
-        self.tasks.sort_unstable_by_key(|&(s, e, _, id)| (s, e, id));
-        let mut rows: Vec<SpanLane> = Vec::new();
-        let extents: Vec<(i64, i64)> = self.tasks.iter().map(|&(s, e, _, _)| (s, e)).collect();
-        for (&(s, e, typ, id), row) in self.tasks.iter().zip(task_rows(&extents)) {
-            if row as usize == rows.len() {
-                rows.push(SpanLane::new(1));
-            }
-            rows[row as usize].push(s, e, 0, typ, id as u32);
-        }
-        for (i, r) in rows.into_iter().enumerate() {
+        for (i, r) in std::mem::take(&mut self.tasks).finish(start, end).into_iter().enumerate() {
             lanes.push(Lane { kind: LaneKind::Task, id: i as i64, group: 0, spans: r });
         }
         // Regions still open end with the trace.
@@ -441,33 +424,58 @@ impl TimelineBuilder {
     }
 }
 
-/// The row of each task (`extents`: start and end, sorted by start): the lowest row whose
-/// tasks all ended by the task's start, so tasks overlapping in time are on different rows, as
-/// many rows as the most tasks at once (a server with a thousand requests in flight has a
-/// thousand rows; the viewer draws the rows in view only).
-pub(crate) fn task_rows(extents: &[(i64, i64)]) -> Vec<u32> {
-    use std::cmp::Reverse;
-    use std::collections::{BTreeSet, BinaryHeap};
-    let mut busy: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
-    let mut free: BTreeSet<u32> = BTreeSet::new();
-    let mut rows = 0u32;
-    let mut out = Vec::with_capacity(extents.len());
-    for &(s, e) in extents {
-        while let Some(&Reverse((end, row))) = busy.peek() {
-            if end > s {
-                break;
-            }
-            busy.pop();
-            free.insert(row);
-        }
-        let row = free.pop_first().unwrap_or_else(|| {
-            rows += 1;
-            rows - 1
+/// The tasks' rows, filled as the tasks come: a task takes the lowest row free when it begins
+/// (whose tasks all ended before), so tasks overlapping in time are on different rows, as many
+/// rows as the most tasks at once (a server with a thousand requests in flight has a thousand
+/// rows; the viewer draws the rows in view only). A task is written to its row when it ends:
+/// only the open tasks are kept. Tasks that began before the trace (their end is in it, their
+/// begin is not) get a row each, after the others.
+#[derive(Debug, Default)]
+pub(crate) struct TaskRows {
+    rows: Vec<SpanLane>,
+    free: std::collections::BTreeSet<u32>,
+    /// Open tasks by id: start, type and row.
+    open: FxHashMap<u64, (i64, u32, u32)>,
+    /// Tasks that began before the trace: end, type and id.
+    pub begun_before: Vec<(i64, u32, u64)>,
+}
+
+impl TaskRows {
+    /// Task `id` of type `typ` begins at `t` (times come in order).
+    pub fn begin(&mut self, id: u64, t: i64, typ: u32) {
+        let row = self.free.pop_first().unwrap_or_else(|| {
+            self.rows.push(SpanLane::new(1));
+            self.rows.len() as u32 - 1
         });
-        busy.push(Reverse((e.max(s), row)));
-        out.push(row);
+        // A task begun again: the first begin is forgotten (as when the tasks were laid out
+        // after the pass), and its row is free again.
+        if let Some((_, _, old)) = self.open.insert(id, (t, typ, row)) {
+            self.free.insert(old);
+        }
     }
-    out
+
+    /// Task `id` ends at `t`; false if it did not begin in the trace.
+    pub fn end(&mut self, id: u64, t: i64) -> bool {
+        let Some((start, typ, row)) = self.open.remove(&id) else { return false };
+        self.rows[row as usize].push(start, t, 0, typ, id as u32);
+        self.free.insert(row);
+        true
+    }
+
+    /// The rows, with the tasks still open ending at `end` and those begun before the trace
+    /// beginning at `start`.
+    pub fn finish(mut self, start: i64, end: i64) -> Vec<SpanLane> {
+        for (id, (s, typ, row)) in std::mem::take(&mut self.open) {
+            self.rows[row as usize].push(s, end, 0, typ, id as u32);
+        }
+        self.begun_before.sort_unstable_by_key(|&(e, _, id)| (e, id));
+        for (e, typ, id) in self.begun_before {
+            let mut row = SpanLane::new(1);
+            row.push(start, e, 0, typ, id as u32);
+            self.rows.push(row);
+        }
+        self.rows
+    }
 }
 
 /// The samples (in time order) of each of `n` goroutines: their indices by goroutine then
@@ -543,38 +551,66 @@ impl Consumer for TimelineBuilder {
 
 #[cfg(test)]
 mod tests {
-    use super::task_rows;
+    use super::TaskRows;
 
     /// Overlapping tasks never share a row; a row is reused once its last task ended; there
-    /// are as many rows as the most tasks at once (here 1,000, far past the old cap of 64).
+    /// are as many rows as the most tasks at once (here 1,000, far past the old cap of 64), and
+    /// one more for each task begun before the trace; every task is in a row once, whole.
     #[test]
     fn task_rows_never_overlap_and_are_as_few_as_the_peak() {
-        let mut extents: Vec<(i64, i64)> = Vec::new();
+        // Tasks with distinct even starts and odd ends (event times never tie, as the reader's).
+        let mut tasks: Vec<(i64, i64, u64)> = Vec::new();
         let mut x: u64 = 12345;
-        for i in 0..5000i64 {
+        for i in 0..5000u64 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let (s, len) = if i < 1000 { (i, 1_000_000) } else { (1_000_000 + (x % 1_000_000) as i64, (x >> 20) as i64 % 5000) };
-            extents.push((s, s + len));
+            let (s, len) = if i < 1000 { (i as i64, 1_000_000) } else { (1_000_000 + i as i64 * 200, (x >> 20) as i64 % 5000) };
+            tasks.push((2 * s, 2 * (s + len) + 1, i));
         }
-        extents.sort();
-        let rows = task_rows(&extents);
-        let n = *rows.iter().max().unwrap() as usize + 1;
-        let mut last_end = vec![i64::MIN; n];
-        for (&(s, e), &r) in extents.iter().zip(&rows) {
-            assert!(last_end[r as usize] <= s, "task [{s}, {e}) overlaps row {r}");
-            last_end[r as usize] = e;
+        // Begins and ends in time order; three tasks begun before the trace, one left open.
+        let (first, last) = (-1, 1 << 40);
+        let begun_before = [(5, 9000u64), (2_000_001, 9001), (7, 9002)];
+        let mut events: Vec<(i64, bool, u64)> = tasks.iter().flat_map(|&(s, e, id)| [(s, true, id), (e, false, id)]).collect();
+        events.extend(begun_before.iter().map(|&(e, id)| (e, false, id)));
+        events.push((2 * 3_000_000, true, 7777));
+        events.sort();
+        let mut rows = TaskRows::default();
+        for &(t, begin, id) in &events {
+            if begin {
+                rows.begin(id, t, 1);
+            } else if !rows.end(id, t) {
+                rows.begun_before.push((t, 2, id));
+            }
         }
-        // The peak: the most tasks open at one time.
-        let mut points: Vec<(i64, i32)> = extents.iter().flat_map(|&(s, e)| [(s, 1), (e, -1)]).collect();
+        let rows = rows.finish(first, last);
+        let mut seen = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            let mut last_end = i64::MIN;
+            for i in 0..row.len() {
+                let sp = row.get(i).expect("a span");
+                assert!(last_end <= sp.start, "task [{}, {}) overlaps row {r}", sp.start, sp.end);
+                last_end = sp.end;
+                seen.push((sp.start, sp.end, sp.aux as u64));
+            }
+        }
+        let mut want: Vec<(i64, i64, u64)> = tasks.clone();
+        want.extend(begun_before.iter().map(|&(e, id)| (first, e, id)));
+        want.push((2 * 3_000_000, last, 7777));
+        want.sort();
+        seen.sort();
+        assert_eq!(seen, want);
+        // The peak: the most tasks open at one time, begun in the trace; then a row for each
+        // task begun before it.
+        let mut points: Vec<(i64, i32)> = tasks.iter().flat_map(|&(s, e, _)| [(s, 1), (e, -1)]).collect();
+        points.push((2 * 3_000_000, 1));
         points.sort();
         let (mut open, mut peak) = (0, 0);
         for (_, d) in points {
             open += d;
             peak = peak.max(open);
         }
-        assert_eq!(n, peak as usize);
-        assert!(n >= 1000);
+        assert_eq!(rows.len(), peak as usize + begun_before.len());
+        assert!(peak >= 1000);
     }
 }
