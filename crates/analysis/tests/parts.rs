@@ -29,13 +29,7 @@ fn run(data: &[u8], opts: &Options) -> Result<Parts, String> {
 
 #[test]
 fn each_part_is_what_the_whole_computes() {
-    let mut files = Vec::new();
-    common::walk(&common::repo_fixtures(), ".trace", &mut files);
-    if let Some(shared) = common::shared() {
-        for dir in ["go1.26", "go1.19", "bad"] {
-            common::walk(&shared.join(dir), ".trace", &mut files);
-        }
-    }
+    let files = common::traces(&["go1.26", "go1.19", "bad"]);
     let (mut compared, mut rejected, mut with_goroutines) = (0, 0, 0);
     for f in &files {
         let data = std::fs::read(f).unwrap();

@@ -16,13 +16,7 @@ fn run(data: &[u8], opts: &Options) -> Result<(String, String), String> {
 #[test]
 fn two_threads_give_what_one_gives() {
     assert!(std::thread::available_parallelism().is_ok_and(|n| n.get() > 1), "this test needs two cores to compare");
-    let mut files = Vec::new();
-    common::walk(&common::repo_fixtures(), ".trace", &mut files);
-    if let Some(shared) = common::shared() {
-        for dir in ["go1.26", "go1.19", "bad"] {
-            common::walk(&shared.join(dir), ".trace", &mut files);
-        }
-    }
+    let files = common::traces(&["go1.26", "go1.19", "bad"]);
     let (mut compared, mut rejected) = (0, 0);
     for f in &files {
         let data = std::fs::read(f).unwrap();
@@ -63,13 +57,7 @@ impl gotrace_analysis::Consumer for Texts {
 #[test]
 fn a_slow_other_end_gets_every_event_in_order() {
     use gotrace_analysis::driver::{self, Ignore};
-    let mut files = Vec::new();
-    common::walk(&common::repo_fixtures(), ".trace", &mut files);
-    if let Some(shared) = common::shared() {
-        for dir in ["go1.26", "bad"] {
-            common::walk(&shared.join(dir), ".trace", &mut files);
-        }
-    }
+    let files = common::traces(&["go1.26", "bad"]);
     let mut compared = 0;
     for f in &files {
         let data = std::fs::read(f).unwrap();

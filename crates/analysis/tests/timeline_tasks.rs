@@ -10,13 +10,7 @@ use gotrace_analysis::Analysis;
 
 #[test]
 fn task_rows_hold_each_task_once_without_overlap() {
-    let mut files = Vec::new();
-    common::walk(&common::repo_fixtures(), ".trace", &mut files);
-    if let Some(shared) = common::shared() {
-        for dir in ["go1.26", "go1.19", "golang-testdata"] {
-            common::walk(&shared.join(dir), ".trace", &mut files);
-        }
-    }
+    let files = common::traces(&["go1.26", "go1.19", "golang-testdata"]);
     let (mut traces, mut tasks, mut begun_before, mut open) = (0, 0, 0, 0);
     for f in &files {
         let data = std::fs::read(f).unwrap();

@@ -14,6 +14,19 @@ pub fn shared() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// The traces of the project's fixtures and, if the shared corpus is present, of its folders
+/// `dirs`.
+pub fn traces(dirs: &[&str]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    walk(&repo_fixtures(), ".trace", &mut files);
+    if let Some(shared) = shared() {
+        for dir in dirs {
+            walk(&shared.join(dir), ".trace", &mut files);
+        }
+    }
+    files
+}
+
 /// Every file under `dir`, recursively, whose name ends in `suffix`, sorted.
 pub fn walk(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
