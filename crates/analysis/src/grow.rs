@@ -1,8 +1,8 @@
 //! Vectors that grow by a quarter once they are big, instead of doubling. A doubling vector
 //! holds up to twice what it needs, and three times its old size while it moves; in the
-//! browser, whose memory never shrinks, every such peak stays. Used for the long series the
-//! pass appends to (heap samples, task lists, encoded region stats); the amortized cost of a
-//! push stays constant.
+//! browser, whose memory never shrinks, every such peak stays. Used for the timeline's heap
+//! series (the summary's long lists are kept in pages instead, see `summary::paged`); the
+//! amortized cost of a push stays constant.
 
 /// Below this many bytes a vector doubles as usual.
 const BIG: usize = 1 << 20;

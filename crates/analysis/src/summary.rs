@@ -89,7 +89,7 @@ pub(crate) struct SummaryData {
     /// task's first mention).
     pub region_tasks: Vec<u32>,
     /// Tasks by id.
-    pub tasks: Vec<TaskRec>,
+    pub tasks: paged::Paged<TaskRec>,
     pub task_regions: Lists<RegionId>,
     pub task_logs: Lists<u32>,
     /// Goroutine indices, sorted by id.
@@ -201,7 +201,7 @@ impl Summary {
             ("regions", d.regions.bytes()),
             ("region stats", d.store.region_stats.len()),
             ("goroutine region lists", self.goroutines.values().map(|g| size_of_val(&g.regions[..])).sum()),
-            ("tasks", size_of_val(&d.tasks[..])),
+            ("tasks", d.tasks.bytes()),
             ("task regions", lists(&l(&d.task_regions.ends, size_of_val(&d.task_regions.items[..])))),
             ("task logs", lists(&l(&d.task_logs.ends, size_of_val(&d.task_logs.items[..])))),
             ("task goroutines", lists(&l(&d.task_goroutines.ends, size_of_val(&d.task_goroutines.items[..])))),
@@ -216,7 +216,10 @@ impl Summary {
     /// A task by id.
     pub fn task(&self, id: TaskId) -> Option<UserTaskSummary<'_>> {
         let tasks = &self.data.tasks;
-        let i = tasks.binary_search_by_key(&id, |t| t.id).ok()?;
+        let i = tasks.partition_point(|t| t.id < id);
+        if tasks.get(i).is_none_or(|t| t.id != id) {
+            return None;
+        }
         if let Some(shown) = &self.data.shown {
             shown.binary_search(&(i as u32)).ok()?;
         }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::names::{self, Names, Sym, SymMap};
+use super::paged::PagedBytes;
 use super::store::KeySets;
 use super::Duration;
 
@@ -193,6 +194,8 @@ pub(crate) type Parts<'a> = (Scalars, Entries<'a>, Entries<'a>);
 /// Scratch space of the region stats' encoder.
 #[derive(Debug, Default)]
 pub(crate) struct Encoder {
+    /// The stats being encoded, appended whole to the output.
+    buf: Vec<u8>,
     keys: Vec<Sym>,
     values: Vec<(usize, Duration)>,
     /// Recent key sets, by a hash of the keys.
@@ -213,21 +216,24 @@ impl Encoder {
     #[allow(clippy::too_many_arguments)]
     pub fn encode(
         &mut self,
-        out: &mut Vec<u8>,
+        out: &mut PagedBytes,
         key_sets: &mut KeySets,
         base: Duration,
         end: Parts<'_>,
         start: Parts<'_>,
     ) -> u32 {
-        let at = u32::try_from(out.len()).expect("region stats under 4 GiB");
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
         let s = end.0.sub(start.0);
-        put_i(out, s.total.wrapping_sub(base));
-        put_i(out, s.sched_wait);
-        put_i(out, s.syscall);
-        put_i(out, s.syscall_block);
-        let blocked = self.map(out, key_sets, end.1, start.1);
-        self.map(out, key_sets, end.2, start.2);
-        put_i(out, s.total.wrapping_sub(s.exec).wrapping_sub(s.sched_wait).wrapping_sub(s.syscall).wrapping_sub(s.syscall_block).wrapping_sub(blocked));
+        put_i(&mut buf, s.total.wrapping_sub(base));
+        put_i(&mut buf, s.sched_wait);
+        put_i(&mut buf, s.syscall);
+        put_i(&mut buf, s.syscall_block);
+        let blocked = self.map(&mut buf, key_sets, end.1, start.1);
+        self.map(&mut buf, key_sets, end.2, start.2);
+        put_i(&mut buf, s.total.wrapping_sub(s.exec).wrapping_sub(s.sched_wait).wrapping_sub(s.syscall).wrapping_sub(s.syscall_block).wrapping_sub(blocked));
+        let at = out.append(&buf);
+        self.buf = buf;
         at
     }
 
@@ -316,7 +322,6 @@ pub(crate) fn decode(b: &[u8], at: u32, base: Duration) -> Decoded<'_> {
 
 #[inline]
 fn put_u(out: &mut Vec<u8>, mut v: u64) {
-    crate::grow::room(out, 10);
     while v >= 0x80 {
         out.push(v as u8 | 0x80);
         v >>= 7;
@@ -374,12 +379,13 @@ mod tests {
         let (a, b, c) = (Sym(3), Sym(1), Sym(2));
         let end = Scalars { exec: 10, sched_wait: 5, syscall: 0, syscall_block: 0, total: 20 };
         let start = Scalars { exec: 4, total: 5, ..Scalars::default() };
-        let mut out = vec![0xff];
+        let mut out = PagedBytes::default();
+        out.append(&[0xff]);
         let mut sets = KeySets::default();
         let (end_block, end_range) = ([(a, 7), (b, 4)], [(c, 9)]);
         let at = Encoder::default().encode(&mut out, &mut sets, 15, (end, &end_block, &end_range), (start, &[(b, 4), (c, 1)], &[(a, 3)]));
         assert_eq!(at, 1);
-        let d = decode(&out, at, 15);
+        let d = decode(out.from(at), 0, 15);
         assert_eq!(d.s, Scalars { exec: 6, sched_wait: 5, syscall: 0, syscall_block: 0, total: 15 });
         // Block: keys {3, 1}; only 3 is non-zero (7 - 0); 1 is 4 - 4.
         assert_eq!(sets.get(d.block.0), [a, b]);

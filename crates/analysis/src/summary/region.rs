@@ -283,7 +283,7 @@ impl<'a> RegionStats<'a> {
             let empty = NameDurations { keys: &[], values: &[], names };
             return RegionStats::of(Scalars::default(), empty, empty);
         }
-        let d = exec_stats::decode(&store.region_stats, r.stats, r.stats_base());
+        let d = exec_stats::decode(store.region_stats.from(r.stats), 0, r.stats_base());
         let map = |(set, values)| NameDurations { keys: store.key_sets.get(set), values, names };
         RegionStats::of(d.s, map(d.block), map(d.range))
     }

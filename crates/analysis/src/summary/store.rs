@@ -11,6 +11,7 @@ use gotrace::{Event, EventKind, GoId, ResourceId, ResourceKind, Time};
 use rustc_hash::FxHashMap;
 
 use super::names::{self, Names, Sym};
+use super::paged::PagedBytes;
 
 /// An event the summary keeps (region, task and log events, and the state transitions that
 /// begin or end regions), with all it needs to answer [`EventRef`](super::EventRef)'s questions.
@@ -233,7 +234,7 @@ pub(crate) struct Store {
     pub apart_starts: FxHashMap<u32, u32>,
     pub key_sets: KeySets,
     /// The encoded stats of the regions (see `exec_stats::Encoder`).
-    pub region_stats: Vec<u8>,
+    pub region_stats: PagedBytes,
     /// Goroutine ids by the index the records use.
     pub go_ids: Vec<GoId>,
 }

@@ -244,7 +244,7 @@ fn publish_goroutines(slots: Vec<super::goroutine::GoSlot>, regions: &Paged<Regi
 
 /// What [`Tasks::finish`] makes of the tasks: the records sorted by id, and their lists.
 struct TaskLists {
-    recs: Vec<TaskRec>,
+    recs: Paged<TaskRec>,
     region_tasks: Vec<u32>,
     task_regions: Lists<RegionId>,
     task_logs: Lists<u32>,
@@ -262,7 +262,9 @@ pub(super) struct Tasks {
     /// Index by id: task ids count up from 1, so mostly a vector.
     dense: Vec<u32>,
     sparse: FxHashMap<TaskId, u32>,
-    pub recs: Vec<TaskRec>,
+    /// In pages: a vector growing by a quarter would hold its old and new copies at once, late
+    /// in the pass (9 MB of a big trace's tasks), when the memory is at its fullest.
+    pub recs: Paged<TaskRec>,
     /// (parent index, child id), in the order children named their parent.
     pub children: Vec<(u32, TaskId)>,
     /// (task index, goroutine index) of the goroutines of tasks beyond their first.
@@ -290,7 +292,7 @@ impl Tasks {
             return i;
         }
         let i = u32::try_from(self.recs.len()).ok().filter(|&i| i != NO_TASK).expect("fewer than 2^32 tasks");
-        crate::grow::push(&mut self.recs, TaskRec::new(id));
+        self.recs.push(TaskRec::new(id));
         // Dense while the ids are (a vector at most a few times the number of tasks).
         let at = id.0 as usize;
         if id.0 < DENSE_TASKS && at < 4 * self.recs.len() + 4096 {
@@ -331,7 +333,8 @@ impl Tasks {
         let Tasks { mut recs, children, goroutines, dense, sparse, recent } = self;
         drop((dense, sparse, recent));
         let n = recs.len();
-        // Sort by id, and renumber what refers to tasks by index.
+        // Sort by id (in place: no second copy of the tasks when the memory is fullest), and
+        // renumber what refers to tasks by index.
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_unstable_by_key(|&i| recs[i as usize].id);
         let mut new_index = vec![0u32; n];
@@ -339,7 +342,7 @@ impl Tasks {
             new_index[old as usize] = new as u32;
         }
         drop(order);
-        permute(&mut recs, &new_index);
+        recs.permute(&new_index);
         let renumber = |i: u32| new_index.get(i as usize).copied().unwrap_or(NO_TASK);
         for l in logs.iter_mut() {
             l.task = renumber(l.task);
@@ -360,24 +363,6 @@ impl Tasks {
         let task_children = Lists::build(n, children.iter().map(|&(p, c)| (renumber(p), c)));
         drop(children);
         TaskLists { recs, region_tasks: new_index, task_regions, task_logs, task_goroutines, task_children }
-    }
-}
-
-/// Moves `v[i]` to `v[to[i]]` for every `i` (`to` a permutation), in place.
-fn permute<T>(v: &mut [T], to: &[u32]) {
-    let mut done = vec![false; v.len()];
-    for start in 0..v.len() {
-        if done[start] {
-            continue;
-        }
-        // Follow the cycle: the element at `start` goes to `to[start]`, whose goes on, ...
-        done[start] = true;
-        let mut i = to[start] as usize;
-        while i != start {
-            v.swap(start, i);
-            done[i] = true;
-            i = to[i] as usize;
-        }
     }
 }
 
@@ -419,12 +404,3 @@ const _: () = assert!(std::mem::size_of::<RegionRec>() == 32);
 const _: () = assert!(std::mem::size_of::<TaskRec>() == 48);
 const _: () = assert!(std::mem::size_of::<LogRec>() == 24);
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn permute_moves_each_to_its_place() {
-        let mut v = ['a', 'b', 'c', 'd', 'e'];
-        super::permute(&mut v, &[2, 0, 1, 4, 3]);
-        assert_eq!(v, ['b', 'c', 'a', 'e', 'd']);
-    }
-}

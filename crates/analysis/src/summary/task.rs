@@ -280,10 +280,10 @@ mod tests {
 
     /// A summary with only tasks: (id, parent, children).
     fn summary(tasks: &[(u64, Option<u64>, &[u64])]) -> Summary {
-        let recs: Vec<TaskRec> = tasks
-            .iter()
-            .map(|&(id, parent, _)| TaskRec { parent: TaskId(parent.unwrap_or(u64::MAX)), ..TaskRec::new(TaskId(id)) })
-            .collect();
+        let mut recs = crate::summary::paged::Paged::default();
+        for &(id, parent, _) in tasks {
+            recs.push(TaskRec { parent: TaskId(parent.unwrap_or(u64::MAX)), ..TaskRec::new(TaskId(id)) });
+        }
         let children = tasks.iter().enumerate().flat_map(|(i, t)| t.2.iter().map(move |&c| (i as u32, TaskId(c))));
         let data = SummaryData { task_children: Lists::build(tasks.len(), children), tasks: recs, ..SummaryData::default() };
         Summary { goroutines: Default::default(), data }
