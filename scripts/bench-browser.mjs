@@ -3,7 +3,9 @@
 // reports the load time, MB/s, the wasm memory (and how it grew along the file), and the main
 // thread's long tasks (> 50 ms) while loading.
 // Usage: node scripts/bench-browser.mjs [TRACE]  (default target/bench/big.trace)
-//   WORKERS=2    open the page with ?workers=2 (the timeline and the other analyses in two workers)
+//   WORKERS=1|2  open the page with ?workers=N: one worker, or the timeline and the other
+//                analyses in two (by default the page decides: two on two cores or more, for
+//                a Go 1.22+ trace)
 //   SOURCE=file  open the trace as a File (as a drop does: the worker reads it a slice at a
 //                time) instead of by its URL (fetched into memory, then handed to the worker);
 //                the fetch into a File is not timed

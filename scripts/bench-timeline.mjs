@@ -4,7 +4,9 @@
 // times (the draw of each animation frame, from window.gotrace.frameStats()), the fetches,
 // the wasm memory and the timeline's own bytes.
 // Usage: node scripts/bench-timeline.mjs [TRACE]  (default target/bench/big.trace)
-//   WORKERS=2    open the page with ?workers=2 (the timeline and the other analyses in two workers)
+//   WORKERS=1|2  open the page with ?workers=N: one worker, or the timeline and the other
+//                analyses in two (by default the page decides: two on two cores or more, for
+//                a Go 1.22+ trace)
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, browser, open, root } from '../tests/browser/harness.mjs';

@@ -9,10 +9,12 @@ import { serve, browser, open, dropFile, waitLoaded, screenshot, cliJson, root }
 const fixtures = path.join(root, 'tests/traces');
 const traces = fs.readdirSync(fixtures).filter((f) => f.endsWith('.trace')).map((f) => path.join(fixtures, f));
 const bad = fs.readdirSync(path.join(fixtures, 'bad')).filter((f) => f.endsWith('.trace')).map((f) => path.join(fixtures, 'bad', f));
+const v1 = fs.readdirSync(path.join(fixtures, 'v1')).filter((f) => f.endsWith('.trace')).map((f) => path.join(fixtures, 'v1', f));
 
 let server, b;
 before(async () => {
-  server = await serve(undefined, Object.fromEntries([...traces, ...bad].map((f) => [path.basename(f), f])));
+  server = await serve(undefined, Object.fromEntries([...[...traces, ...bad].map((f) => [path.basename(f), f]),
+    ...v1.map((f) => [`v1-${path.basename(f)}`, f])]));
   b = await browser();
 });
 after(async () => { await b.close(); await server.close(); });
@@ -115,6 +117,42 @@ test('with ?workers=2 (timeline and analyses in two workers) every fixture gives
   for (const w of [1, 2]) {
     assert.deepEqual(pages[w].problems, []);
     await pages[w].page.close();
+  }
+});
+
+test('by default a Go 1.22+ trace loads in two workers, a Go 1.11-1.21 one in one; the same document and timeline as one worker gives', async () => {
+  const pages = {};
+  for (const mode of ['?workers=1', '']) {
+    pages[mode] = await open(b.ctx, `${server.url}${mode}`);
+    await waitLoaded(pages[mode].page, 'sample.trace');
+  }
+  const loadIn = (page, url) => page.evaluate(async (url) => {
+    const doc = await window.gotrace.load(url);
+    const info = await GT.app.client.call('timelineInfo');
+    const lanes = Uint32Array.from({ length: info.kind.length }, (_, i) => i);
+    const lod = await GT.app.client.call('timelineLod', lanes, info.start, info.end, 1000);
+    const plain = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v) : v]));
+    return { doc, workers: GT.app.trace.workers, info: plain(info), lod: plain(lod) };
+  }, url);
+  // Back and forth between the formats: the second worker is let go and started again.
+  const files = [traces[0], v1[0], traces[1], ...v1.slice(1), ...traces.slice(2)].map((f) => [f, v1.includes(f) ? `v1-${path.basename(f)}` : path.basename(f)]);
+  let split = 0;
+  for (const [file, name] of files) {
+    const url = `${server.url}files/${encodeURIComponent(name)}`;
+    const [one, auto] = [await loadIn(pages['?workers=1'].page, url), await loadIn(pages[''].page, url)];
+    assert.equal(one.workers, 1, name);
+    assert.equal(auto.workers, v1.includes(file) ? 1 : 2, `${name}: the workers of a default load`);
+    split += Number(auto.workers === 2);
+    const want = cliJson(file);
+    want.file.name = name; // served under another name than the file's
+    assert.deepEqual(auto.doc, want, `${name}: the CLI document`);
+    assert.deepEqual(auto.info, one.info, `${name}: the same timeline lanes`);
+    assert.deepEqual(auto.lod, one.lod, `${name}: the same level of detail`);
+  }
+  assert.ok(split >= 3 && v1.length >= 2, `${split} split loads, ${v1.length} v1 traces`);
+  for (const p of Object.values(pages)) {
+    assert.deepEqual(p.problems, []);
+    await p.page.close();
   }
 });
 

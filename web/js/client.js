@@ -2,13 +2,14 @@
 // which the workers read a slice at a time, or bytes, transferred, not copied), and turns
 // their messages into promises. Views never see the workers or the wasm.
 //
-// By default one worker reads the trace and computes everything. With `?workers=2`, a load
-// uses two workers, each with its own wasm instance reading the whole trace: one builds the
-// timeline, the other every other analysis, so the load takes the time of the longer part
-// instead of both (the reading is done twice). Timeline calls then go to the first, the rest
-// to the second. Not the default: on the 85 MB benchmark trace it loads 1.25x faster but
-// takes 2.29x the file in wasm memory instead of 1.97x, and for bytes (not a File or Blob)
-// each worker keeps a copy of them (docs/performance.md, session 7).
+// Where there are two cores or more, a Go 1.22+ trace is loaded by two workers, each with its
+// own wasm instance reading the whole trace: one builds the timeline, the other every other
+// analysis, so the load takes the time of the longer part instead of both (the reading is done
+// twice). Timeline calls then go to the first, the rest to the second. On the 85 MB benchmark
+// trace: 1.29x faster, 1.99x the file in wasm memory instead of 1.87x (docs/performance.md,
+// session 8); for bytes (a URL, an ArrayBuffer; not a File or Blob) each worker keeps a copy
+// of them. A Go 1.11-1.21 trace, read whole by its reader, is loaded by one worker (two would
+// hold it twice). `?workers=1` always loads in one worker, `?workers=2` always in two.
 'use strict';
 window.GT = window.GT || {};
 
@@ -92,20 +93,42 @@ GT.Client = class Client {
     this.timeline = null;
   }
 
-  /** Workers a load uses: two with `?workers=2`, else one. */
-  static workerCount() {
-    return new URLSearchParams(location.search).get('workers') === '2' ? 2 : 1;
+  /** Workers a load may use: 1 or 2 if `?workers=` says so, else 'auto' (see above). */
+  static workerMode() {
+    const w = new URLSearchParams(location.search).get('workers');
+    return w === '1' ? 1 : w === '2' ? 2 : 'auto';
+  }
+
+  /** Whether a second worker is started: not with `?workers=1`, nor on a single core. */
+  static wantsTwo() {
+    const mode = Client.workerMode();
+    return mode === 2 || (mode === 'auto' && (navigator.hardwareConcurrency || 1) >= 2);
+  }
+
+  /** Whether the first bytes of a trace are those of a Go 1.11-1.21 trace ("go 1.19 trace"). */
+  static isV1(head) {
+    const m = /^go 1\.(\d+) trace/.exec(String.fromCharCode(...head));
+    return Boolean(m) && Number(m[1]) <= 21;
   }
 
   start() {
     this.main = new GT.WorkerHandle();
     const started = [this.main.start()];
-    if (Client.workerCount() === 2) {
+    if (Client.wantsTwo()) {
       this.timeline = new GT.WorkerHandle();
       started.push(this.timeline.start());
     }
+    this.split = false;
     this.ready = Promise.all(started);
     return this.ready;
+  }
+
+  /** Whether a load of `source` is split between the two workers. */
+  async splits({ blob, buffer }) {
+    if (!this.timeline) return false;
+    if (Client.workerMode() === 2) return true;
+    const head = blob ? new Uint8Array(await blob.slice(0, 16).arrayBuffer()) : new Uint8Array(buffer, 0, Math.min(16, buffer.byteLength));
+    return !Client.isV1(head);
   }
 
   /**
@@ -117,11 +140,20 @@ GT.Client = class Client {
   async load({ blob, buffer }, name, onProgress) {
     if (!this.main) this.start();
     await this.ready;
-    if (!this.timeline) {
+    const wasSplit = this.split;
+    this.split = await this.splits({ blob, buffer });
+    if (!this.split && wasSplit) {
+      // The timeline's worker holds the last trace's timeline: a fresh one, for the next.
+      this.timeline.terminate();
+      this.timeline = new GT.WorkerHandle();
+      this.timeline.start().catch(() => {});
+    }
+    if (!this.split) {
       const msg = blob ? { type: 'load', name, blob } : { type: 'load', name, buffer };
       const value = await this.main.send(msg, blob ? [] : [buffer], { onProgress });
       return { ...value, workers: 1 };
     }
+    await Promise.all([this.main.ready, this.timeline.ready]);
     // Progress is that of the worker behind.
     const read = [0, 0];
     const progress = (i) => (r, total) => {
@@ -168,7 +200,7 @@ GT.Client = class Client {
   async call(method, ...args) {
     if (!this.main) this.start();
     await this.ready;
-    const w = this.timeline && method.startsWith('timeline') ? this.timeline : this.main;
+    const w = this.split && method.startsWith('timeline') ? this.timeline : this.main;
     return w.send({ type: 'call', method, args });
   }
 
@@ -177,5 +209,6 @@ GT.Client = class Client {
     for (const w of [this.main, this.timeline]) if (w) w.terminate();
     this.main = null;
     this.timeline = null;
+    this.split = false;
   }
 };
