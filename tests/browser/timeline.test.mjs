@@ -292,3 +292,49 @@ test('every fixture opens in the timeline without errors', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('with two workers the timeline shows as soon as it is built; the other views wait for the analyses', async () => {
+  const { page, problems } = await open(b.ctx, `${server.url}?workers=2#page=timeline`);
+  await waitLoaded(page, 'sample.trace');
+  // The analyses' worker made slow: its load answers two seconds late.
+  await page.evaluate(() => {
+    const main = GT.app.client.main;
+    const send = main.send.bind(main);
+    main.send = (msg, transfer, on) => {
+      const p = send(msg, transfer, on);
+      return msg.type === 'load' ? p.then((v) => new Promise((r) => setTimeout(() => r(v), 2000))) : p;
+    };
+    window.before = GT.views.timeline.state();
+  });
+  await dropFile(page, fixture);
+  await page.waitForFunction(() => {
+    const tl = GT.views.timeline.state();
+    return tl && tl !== window.before && tl.data.lod && !tl.data.busy;
+  }, null, { timeout: 60000 });
+  const early = await page.evaluate(() => ({
+    done: !GT.app.loading, partial: GT.app.trace.partial, name: GT.app.trace.name,
+    rows: Number(document.querySelector('canvas.tl-canvas').dataset.rows),
+    progress: !document.getElementById('progress').hidden,
+  }));
+  assert.deepEqual(early, { done: false, partial: true, name: 'blocking.trace', rows: early.rows, progress: true });
+  assert.ok(early.rows > 3, `${early.rows} rows drawn before the analyses are done`);
+  await screenshot(page, 'timeline-before-analyses');
+  // Another view says it waits; back on the timeline, the same one is drawn again.
+  await page.evaluate(() => { location.hash = '#page=overview'; });
+  await page.waitForSelector('[data-pending=overview]');
+  await page.evaluate(() => { location.hash = '#page=timeline'; });
+  await page.waitForSelector('[data-ready=timeline]');
+  const shown = await page.evaluate(() => GT.views.timeline.state() !== window.before && (window.shown = GT.views.timeline.state()) !== null);
+  assert.ok(shown);
+  await waitLoaded(page, 'blocking.trace');
+  // Done: the timeline on screen was kept (not built again), the overview shows its numbers.
+  const after = await page.evaluate(() => ({ same: GT.views.timeline.state() === window.shown, partial: GT.app.trace.partial,
+    progress: !document.getElementById('progress').hidden, events: GT.app.trace.overview.events.total }));
+  assert.deepEqual(after, { same: true, partial: false, progress: false, events: after.events });
+  const want = JSON.parse(execFileSync(path.join(root, 'target/release/gotrace'), ['analyze', '--json', fixture]).toString());
+  assert.equal(after.events, want.events.total);
+  await page.evaluate(() => { location.hash = '#page=overview'; });
+  await page.waitForFunction((n) => document.querySelector('.facts') && document.querySelector('.facts').textContent.includes(n), want.events.total.toLocaleString('en-US'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

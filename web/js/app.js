@@ -46,8 +46,9 @@ GT.app = {
     const pct = total ? Math.min(100, (read / total) * 100) : 0;
     this.el('progress-bar').style.width = `${pct.toFixed(1)}%`;
     const rate = secs > 0 ? read / 1e6 / secs : 0;
+    const ready = this.trace && this.trace.partial ? ' · the timeline is ready' : '';
     this.el('progress-text').textContent =
-      `${(read / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB · ${rate.toFixed(0)} MB/s`;
+      `${(read / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB · ${rate.toFixed(0)} MB/s${ready}`;
   },
 
   /**
@@ -118,13 +119,26 @@ GT.app = {
       const label = nameOverride || name;
       this.el('progress-text').textContent = `analysing ${label}…`;
       const t0 = performance.now();
-      const result = await this.client.load(bytes, label, (r, t) => this.setProgress(r, t, t0));
+      // The timeline may be ready before the other analyses: shown at once (the other views
+      // say they are being computed, and show themselves when they are).
+      const onTimeline = () => {
+        if (this.loading !== token) return;
+        this.trace = { name: label, overview: null, partial: true };
+        this.showTrace(label);
+        this.el('progress-text').textContent = `analysing ${label}… (the timeline is ready)`;
+      };
+      const result = await this.client.load(bytes, label, (r, t) => this.setProgress(r, t, t0), onTimeline);
       if (this.loading !== token) throw new Error('cancelled');
-      this.trace = { name: label, ...result, loadMs: performance.now() - started };
-      document.title = `${label} · gotrace`;
-      this.el('trace-name').textContent = label;
-      this.renderWarnings();
-      this.render();
+      const full = { name: label, ...result, loadMs: performance.now() - started, partial: false };
+      if (this.trace && this.trace.partial && this.trace.name === label) {
+        // The same object: the timeline on screen keeps its state (it caches by trace).
+        Object.assign(this.trace, full);
+        this.renderWarnings();
+        if (this.renderedPage !== 'timeline') this.render();
+      } else {
+        this.trace = full;
+        this.showTrace(label);
+      }
       return this.trace;
     } catch (e) {
       if (this.loading === token) this.showError(e.message);
@@ -144,9 +158,17 @@ GT.app = {
     this.showError('cancelled');
   },
 
+  /** Shows the trace just opened (or its timeline, before the rest is ready). */
+  showTrace(label) {
+    document.title = `${label} · gotrace`;
+    this.el('trace-name').textContent = label;
+    this.renderWarnings();
+    this.render();
+  },
+
   renderWarnings() {
     const box = GT.clear(this.el('warnings'));
-    const ws = (this.trace && this.trace.overview.warnings) || [];
+    const ws = (this.trace && this.trace.overview && this.trace.overview.warnings) || [];
     ws.forEach((w) => box.appendChild(GT.h('div', { class: 'warning' }, '⚠ ', w)));
     box.hidden = ws.length === 0;
   },
@@ -158,10 +180,17 @@ GT.app = {
       if (a.dataset.page === page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
     const main = GT.clear(this.el('view'));
+    this.renderedPage = null;
     if (!this.trace) {
       main.appendChild(GT.h('p', { class: 'muted' }, 'Drop a Go execution trace anywhere on the page, or pick one.'));
       return;
     }
+    if (this.trace.partial && page !== 'timeline') {
+      main.appendChild(GT.h('p', { class: 'muted', dataset: { pending: page } }, 'Computing this view… the ',
+        GT.h('a', { href: '#page=timeline' }, 'timeline'), ' is ready.'));
+      return;
+    }
+    this.renderedPage = page;
     const view = GT.views[page];
     if (!view) {
       main.appendChild(GT.h('p', {}, `No such view: ${page}`));

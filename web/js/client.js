@@ -135,9 +135,10 @@ GT.Client = class Client {
    * Reads and analyses a trace, given as `{blob}` (a File or Blob, which the workers read a
    * slice at a time) or `{buffer}` (an ArrayBuffer, transferred); resolves with {overview,
    * parseMs, bytes, memoryBytes, workers} once every worker has finished (parseMs: the longest
-   * worker's time; memoryBytes: the wasm memory of all of them).
+   * worker's time; memoryBytes: the wasm memory of all of them). With two workers, if the
+   * timeline's is done first, `onTimeline()` is called then (the timeline can be shown).
    */
-  async load({ blob, buffer }, name, onProgress) {
+  async load({ blob, buffer }, name, onProgress, onTimeline) {
     if (!this.main) this.start();
     await this.ready;
     const wasSplit = this.split;
@@ -154,6 +155,9 @@ GT.Client = class Client {
       return { ...value, workers: 1 };
     }
     await Promise.all([this.main.ready, this.timeline.ready]);
+    // The timeline is shown as soon as it is built, if the analyses are not done yet.
+    let done = false;
+    const early = (timelineLoad) => timelineLoad.then(() => { if (!done && onTimeline) onTimeline(); }, () => {});
     // Progress is that of the worker behind.
     const read = [0, 0];
     const progress = (i) => (r, total) => {
@@ -165,7 +169,10 @@ GT.Client = class Client {
       const loads = [this.main.send({ type: 'load', name, blob, parts: 'analyses' }, [], { onProgress: progress(0) }),
         this.timeline.send({ type: 'load', name, blob, parts: 'timeline' }, [], { onProgress: progress(1) })];
       loads[1].catch(() => {}); // awaited after the first, which a bad file fails as well
-      return Client.joined(await loads[0], await loads[1]);
+      early(loads[1]);
+      const value = await loads[0];
+      done = true;
+      return Client.joined(value, await loads[1]);
     }
     let timelineLoad = null;
     let onBytes;
@@ -174,6 +181,7 @@ GT.Client = class Client {
         timelineLoad = this.timeline.send({ type: 'load', name, buffer: copy, parts: 'timeline' }, [copy], { onProgress: progress(1) });
         // Awaited below, after the analyses' load: a file both reject may fail here first.
         timelineLoad.catch(() => {});
+        early(timelineLoad);
         resolve();
       };
     });
@@ -181,6 +189,7 @@ GT.Client = class Client {
       { onProgress: progress(0), onBytes });
     // A file both reject: the analyses' message is shown (the timeline's is the same).
     const value = await mainLoad;
+    done = true;
     await forwarded;
     return Client.joined(value, await timelineLoad);
   }
