@@ -15,7 +15,8 @@
 //   {type: 'ready'} | {type: 'fatal', message}
 //   {type: 'progress', id, read, total}
 //   {type: 'bytes', id, buffer}           the copy asked for by `forward`, transferred
-//   {type: 'result', id, value, transfer?} | {type: 'error', id, message}
+//   {type: 'result', id, value, transfer?} | {type: 'error', id, message, dead?}
+//   (dead: the wasm trapped — out of memory, or a bug — and this worker must be replaced)
 //   (a load's value: {overview, parseMs, bytes, memoryBytes, memoryCurve})
 //
 // Flow: main creates the worker, sends init, then load; the worker builds a Session (wasm)
@@ -57,6 +58,11 @@ const methods = {
   timelineFind: (query, limit) => session.timelineFind(query, limit),
 };
 
+/** The wasm memory's size in bytes. */
+function memory() {
+  return wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0;
+}
+
 function errorText(e) {
   if (typeof e === 'string') return e;
   if (e && e.message) return e.message;
@@ -84,7 +90,6 @@ self.onmessage = async (msg) => {
       // in only the generations it is reading (and reads them again for scoped profiles), so
       // the wasm memory holds every analysis and a window of the file. Its size as the load
       // goes (bytes read, memory), for whoever measures it (scripts/bench-browser.mjs).
-      const memory = () => (wasmExports && wasmExports.memory ? wasmExports.memory.buffer.byteLength : 0);
       const memoryCurve = [];
       session = new wasm_bindgen.Session(bytes, m.name, (read, total) => {
         memoryCurve.push([read, memory()]);
@@ -112,6 +117,29 @@ self.onmessage = async (msg) => {
       }
     }
   } catch (e) {
-    self.postMessage({ type: m.type === 'init' ? 'fatal' : 'error', id: m.id, message: errorText(e) });
+    if (m.type === 'init') {
+      self.postMessage({ type: 'fatal', message: errorText(e) });
+    } else if (e instanceof WebAssembly.RuntimeError) {
+      // A trap: the instance is not usable any more; the page replaces this worker.
+      session = null;
+      self.postMessage({ type: 'error', id: m.id, message: trapText(e), dead: true });
+    } else {
+      self.postMessage({ type: 'error', id: m.id, message: errorText(e) });
+    }
   }
 };
+
+/** Why the wasm trapped: memory ran out (Rust aborts when an allocation fails), or a bug. */
+function trapText(e) {
+  const mb = (n) => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
+  let failed = 0;
+  let panic = null;
+  try {
+    failed = wasm_bindgen.failedAllocation();
+    panic = wasm_bindgen.lastPanic();
+  } catch (_) { /* the instance is gone for good */ }
+  if (failed > 0) {
+    return `out of memory: this trace needs more memory than the browser gives this page (its WebAssembly memory had grown to ${mb(memory())} MB, and ${mb(failed)} MB more were refused)`;
+  }
+  return `internal error: ${panic || e.message} (please report it, with the trace if you can)`;
+}

@@ -178,3 +178,37 @@ test('every bad file shows a clear message, never a blank page', async () => {
   }
   await page.close();
 });
+
+test('a trace too big for the memory the browser gives says so, and the next trace loads', async () => {
+  // 64 MB of WebAssembly memory per instance at most.
+  const small = await browser(['--js-flags=--wasm-max-mem-pages=1024']);
+  const { page, problems } = await open(small.ctx, server.url);
+  await waitLoaded(page, 'sample.trace');
+  // A Go 1.11-1.21 trace is read whole: 100 MB of one cannot fit.
+  const v1Bytes = Array.from(fs.readFileSync(path.join(root, 'tests/traces/v1/blocking.trace')));
+  const message = await page.evaluate(async (bytes) => {
+    window.workerBefore = GT.app.client.main;
+    const big = new Uint8Array(100e6);
+    big.set(bytes);
+    try {
+      await GT.app.open(big, 'big-v1.trace');
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  }, v1Bytes);
+  assert.match(message || '', /^out of memory: this trace needs more memory than the browser gives this page \(its WebAssembly memory had grown to [\d.]+ MB, and 100 MB more were refused\)$/);
+  assert.match(await page.$eval('#error', (e) => e.textContent), /out of memory/);
+  // The worker that ran out was replaced (a trapped instance may be in any state): the next
+  // trace loads, in one worker and in two.
+  assert.ok(await page.evaluate(() => GT.app.client.main !== window.workerBefore && !GT.app.client.main.dead), 'a fresh worker');
+  for (const name of ['v1/blocking.trace', 'blocking.trace']) {
+    const file = path.join(root, 'tests/traces', name);
+    await dropFile(page, file);
+    await waitLoaded(page, path.basename(file));
+    const doc = await page.evaluate(() => GT.app.client.call('reportJson').then(JSON.parse));
+    assert.equal(doc.events.total, cliJson(file).events.total, name);
+  }
+  assert.deepEqual(problems, []);
+  await small.close();
+});

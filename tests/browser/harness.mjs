@@ -44,15 +44,16 @@ export function serve(dir = dist, extra = {}) {
   }));
 }
 
-/** Headless Chromium (Debian's), as root, with no network chatter; a fresh profile each time. */
-export async function browser() {
+/** Headless Chromium (Debian's), as root, with no network chatter; a fresh profile each time.
+ * `args`: more command-line flags. */
+export async function browser(args = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 860 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
+      '--disable-component-update', '--disable-sync', '--allow-file-access-from-files', ...args],
   });
   const close = async () => { await ctx.close(); fs.rmSync(dir, { recursive: true, force: true }); };
   return { ctx, close };

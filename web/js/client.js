@@ -61,6 +61,7 @@ GT.WorkerHandle = class WorkerHandle {
     if (m.type === 'progress') { if (p.onProgress) p.onProgress(m.read, m.total); return; }
     if (m.type === 'bytes') { if (p.onBytes) p.onBytes(m.buffer); return; }
     this.pending.delete(m.id);
+    if (m.dead) this.dead = true;
     if (m.type === 'result') p.resolve(m.value); else p.reject(new Error(m.message));
   }
 
@@ -138,7 +139,15 @@ GT.Client = class Client {
    * worker's time; memoryBytes: the wasm memory of all of them). With two workers, if the
    * timeline's is done first, `onTimeline()` is called then (the timeline can be shown).
    */
-  async load({ blob, buffer }, name, onProgress, onTimeline) {
+  async load(source, name, onProgress, onTimeline) {
+    try {
+      return await this.loadIn(source, name, onProgress, onTimeline);
+    } finally {
+      this.replaceDead();
+    }
+  }
+
+  async loadIn({ blob, buffer }, name, onProgress, onTimeline) {
     if (!this.main) this.start();
     await this.ready;
     const wasSplit = this.split;
@@ -210,7 +219,18 @@ GT.Client = class Client {
     if (!this.main) this.start();
     await this.ready;
     const w = this.split && method.startsWith('timeline') ? this.timeline : this.main;
-    return w.send({ type: 'call', method, args });
+    try {
+      return await w.send({ type: 'call', method, args });
+    } finally {
+      this.replaceDead();
+    }
+  }
+
+  /** Workers whose wasm trapped (out of memory) are replaced by fresh ones (with no trace). */
+  replaceDead() {
+    if (!(this.main && this.main.dead) && !(this.timeline && this.timeline.dead)) return;
+    this.cancel();
+    this.start().catch(() => {});
   }
 
   /** Stops whatever the workers do (a load in progress); new ones start on next use. */

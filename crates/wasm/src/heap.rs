@@ -8,6 +8,7 @@
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dlmalloc::Dlmalloc;
 
@@ -30,12 +31,29 @@ const fn heap() -> Dlmalloc {
 #[global_allocator]
 static HEAP: Heap = Heap(UnsafeCell::new(heap()));
 
+/// The size of the last allocation the heap could not make (0: none failed). Rust then aborts
+/// (a trap, which JavaScript sees as "unreachable"); the worker asks this to say why.
+static FAILED: AtomicUsize = AtomicUsize::new(0);
+
+/// The size of the last allocation that failed, 0 if none did.
+pub(crate) fn failed_allocation() -> usize {
+    FAILED.load(Ordering::Relaxed)
+}
+
+#[inline]
+fn noted(p: *mut u8, size: usize) -> *mut u8 {
+    if p.is_null() {
+        FAILED.store(size.max(1), Ordering::Relaxed);
+    }
+    p
+}
+
 // SAFETY: each call has the heap to itself (one thread, and dlmalloc does not call back into
 // the global allocator); the layouts are passed through unchanged.
 unsafe impl GlobalAlloc for Heap {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe { (*self.0.get()).malloc(layout.size(), layout.align()) }
+        noted(unsafe { (*self.0.get()).malloc(layout.size(), layout.align()) }, layout.size())
     }
 
     #[inline]
@@ -45,11 +63,11 @@ unsafe impl GlobalAlloc for Heap {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        unsafe { (*self.0.get()).calloc(layout.size(), layout.align()) }
+        noted(unsafe { (*self.0.get()).calloc(layout.size(), layout.align()) }, layout.size())
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        unsafe { (*self.0.get()).realloc(ptr, layout.size(), layout.align(), new_size) }
+        noted(unsafe { (*self.0.get()).realloc(ptr, layout.size(), layout.align(), new_size) }, new_size)
     }
 }

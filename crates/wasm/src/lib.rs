@@ -14,7 +14,30 @@ mod heap;
 
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+    }));
+}
+
+thread_local! {
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// After a call trapped (JavaScript's `RuntimeError: unreachable`): the size in bytes of the
+/// allocation that failed if memory ran out, else 0. The instance is not usable after a trap.
+#[wasm_bindgen(js_name = failedAllocation)]
+pub fn failed_allocation() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return heap::failed_allocation() as f64;
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}
+
+/// After a call trapped: the message of the panic that made it, if one did.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow().clone())
 }
 
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
