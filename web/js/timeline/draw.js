@@ -334,8 +334,13 @@ GT.timeline = GT.timeline || {};
       ctx.fillText(truncate(ctx, text, row.type === 'lane' ? LABEL_W - 14 : tl.W, tl.charW), row.type === 'lane' ? 14 : 6, y + row.h / 2);
       if (row.type === 'counter' && row.max > 0) {
         ctx.fillStyle = '#666';
-        const v = row.counter === 'heap' ? GT.fmt.bytes(row.max) : row.max.toFixed(row.max < 10 ? 1 : 0);
-        ctx.fillText(`max ${v}`, 14, y + row.h / 2 + 12);
+        // Counts are averaged over each pixel's time: a fractional peak is an average (the
+        // count changed within that pixel), said so rather than shown as a count.
+        let label;
+        if (row.counter === 'heap') label = `max ${GT.fmt.bytes(row.max)}`;
+        else if (Math.abs(row.max - Math.round(row.max)) < 1e-9) label = `max ${Math.round(row.max)}`;
+        else label = `max ${row.max.toFixed(row.max < 10 ? 1 : 0)} avg/px`;
+        ctx.fillText(label, 14, y + row.h / 2 + 12);
       }
     }
     ctx.font = '11px system-ui, sans-serif';
