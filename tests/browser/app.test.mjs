@@ -150,6 +150,10 @@ test('by default a Go 1.22+ trace loads in two workers, a Go 1.11-1.21 one in on
     assert.deepEqual(auto.lod, one.lod, `${name}: the same level of detail`);
   }
   assert.ok(split >= 3 && v1.length >= 2, `${split} split loads, ${v1.length} v1 traces`);
+  // The timeline's worker keeps no copy of the bytes once read: its session has no profiles.
+  const noProfile = await pages[''].page.evaluate(() => GT.app.client.timeline.send({ type: 'call', method: 'profile', args: ['sync', ''] })
+    .then(() => null, (e) => e.message));
+  assert.equal(noProfile, 'a session of the timeline alone has no profiles');
   for (const p of Object.values(pages)) {
     assert.deepEqual(p.problems, []);
     await p.page.close();

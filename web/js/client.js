@@ -7,8 +7,8 @@
 // analysis, so the load takes the time of the longer part instead of both (the reading is done
 // twice). Timeline calls then go to the first, the rest to the second. On the 85 MB benchmark
 // trace: ~1.3x faster, 1.98x the file in wasm memory instead of 1.86x (docs/performance.md,
-// session 8); for bytes (a URL, an ArrayBuffer; not a File or Blob) each worker keeps a copy
-// of them. A Go 1.11-1.21 trace, read whole by its reader, is loaded by one worker (two would
+// session 8); for bytes (a URL, an ArrayBuffer; not a File or Blob) the timeline's worker
+// gets a copy of them, which it lets go once read (its session never reads them again). A Go 1.11-1.21 trace, read whole by its reader, is loaded by one worker (two would
 // hold it twice). `?workers=1` always loads in one worker, `?workers=2` always in two.
 'use strict';
 window.GT = window.GT || {};

@@ -106,14 +106,16 @@ impl ByteSource for JsBytes {
 /// One trace, read and analysed.
 #[wasm_bindgen]
 pub struct Session {
-    bytes: JsBytes,
+    /// The trace's bytes, read again for scoped profiles; not kept by a session of the
+    /// timeline alone, whose queries never read them (its worker then holds no copy).
+    bytes: Option<JsBytes>,
     analysis: Analysis,
 }
 
 #[wasm_bindgen]
 impl Session {
-    /// Reads and analyses `data`: the file's bytes (a `Uint8Array`, kept by reference: do not
-    /// change them) or the file itself (a `Blob`, read a slice at a time: in a worker only).
+    /// Reads and analyses `data`: the file's bytes (a `Uint8Array`, kept by reference for
+    /// scoped profiles, unless only the timeline is computed: do not change them) or the file itself (a `Blob`, read a slice at a time: in a worker only).
     /// `progress(bytesRead, total)` is called now and then. Throws the error message of a file
     /// that is not a readable trace. `parts` says what to compute: `"timeline"` (the timeline
     /// only: its methods), `"analyses"` (everything but the timeline: the other methods), or
@@ -140,7 +142,11 @@ impl Session {
             analysis.outcome.events_kept,
             analysis.outcome.events_read
         )));
-        Ok(Session { bytes, analysis })
+        Ok(Session { bytes: opts.analyses.then_some(bytes), analysis })
+    }
+
+    fn source(&self) -> Result<Input<'_>, JsValue> {
+        self.bytes.as_ref().map(|b| Input::Source(b)).ok_or_else(|| err("a session of the timeline alone has no profiles"))
     }
 
     /// The whole analysis document as JSON text: exactly what `gotrace analyze --json` prints.
@@ -163,13 +169,13 @@ impl Session {
     /// A blocking profile (`kind`: net, sync, syscall, sched) for a scope: "" (whole trace),
     /// "group:NAME" (a goroutine group) or "region:TYPE" (a region type).
     pub fn profile(&self, kind: &str, scope: &str) -> Result<JsValue, JsValue> {
-        to_js(&queries::profile(Input::Source(&self.bytes), &self.analysis, kind, scope).map_err(err)?)
+        to_js(&queries::profile(self.source()?, &self.analysis, kind, scope).map_err(err)?)
     }
 
     /// The same profile as a gzipped pprof file.
     #[wasm_bindgen(js_name = pprofGz)]
     pub fn pprof_gz(&self, kind: &str, scope: &str) -> Result<Vec<u8>, JsValue> {
-        let p = queries::profile(Input::Source(&self.bytes), &self.analysis, kind, scope).map_err(err)?;
+        let p = queries::profile(self.source()?, &self.analysis, kind, scope).map_err(err)?;
         Ok(gotrace_analysis::pprof_proto::to_pprof_gz(&p))
     }
 
