@@ -335,6 +335,23 @@ test('with two workers the timeline shows as soon as it is built; the other view
   assert.equal(after.events, want.events.total);
   await page.evaluate(() => { location.hash = '#page=overview'; });
   await page.waitForFunction((n) => document.querySelector('.facts') && document.querySelector('.facts').textContent.includes(n), want.events.total.toLocaleString('en-US'));
+  // The analyses fail after the timeline was shown: the error, and no half-loaded trace.
+  await page.evaluate(() => {
+    const main = GT.app.client.main;
+    const send = main.send.bind(main);
+    main.send = (msg, transfer, on) => {
+      const p = send(msg, transfer, on);
+      return msg.type === 'load' ? p.then(() => new Promise((_, reject) => setTimeout(() => reject(new Error('the analyses failed')), 1000))) : p;
+    };
+    location.hash = '#page=timeline';
+  });
+  await dropFile(page, path.join(root, 'tests/traces/gc.trace'));
+  await page.waitForFunction(() => GT.app.trace && GT.app.trace.partial && GT.app.trace.name === 'gc.trace');
+  await page.waitForFunction(() => !document.getElementById('error').hidden);
+  const failed = await page.evaluate(() => ({ trace: GT.app.trace, error: document.getElementById('error').textContent,
+    view: document.getElementById('view').textContent }));
+  assert.deepEqual(failed, { trace: null, error: 'Could not open the trace: the analyses failed', view: failed.view });
+  assert.match(failed.view, /Drop a Go execution trace/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -141,7 +141,14 @@ GT.app = {
       }
       return this.trace;
     } catch (e) {
-      if (this.loading === token) this.showError(e.message);
+      if (this.loading === token) {
+        // A timeline shown before the failure goes too: its worker may be gone with the rest.
+        if (this.trace && this.trace.partial) {
+          this.trace = null;
+          this.render();
+        }
+        this.showError(e.message);
+      }
       throw e;
     } finally {
       if (this.loading === token) {
