@@ -34,9 +34,9 @@ GT.app = {
 
   el(id) { return document.getElementById(id); },
 
-  showError(message) {
+  showError(message, title = 'Could not open the trace: ') {
     const box = this.el('error');
-    GT.clear(box).appendChild(GT.h('strong', {}, 'Could not open the trace: '));
+    GT.clear(box).appendChild(GT.h('strong', {}, title));
     box.appendChild(document.createTextNode(message));
     box.hidden = false;
   },
@@ -220,6 +220,13 @@ GT.app = {
   },
 
   init() {
+    // A worker that ran out of memory answering a view took the trace with it.
+    this.client.onLost = (message) => {
+      if (this.loading) return;
+      this.trace = null;
+      this.render();
+      this.showError(`${message}; open it again, or a smaller one`, 'The trace was closed: ');
+    };
     const nav = this.el('pages');
     PAGES.forEach(([page, title]) => {
       nav.appendChild(GT.h('a', { href: `#page=${page}`, dataset: { page } }, title));

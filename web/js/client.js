@@ -8,8 +8,10 @@
 // twice). Timeline calls then go to the first, the rest to the second. On the 85 MB benchmark
 // trace: ~1.3x faster, 1.98x the file in wasm memory instead of 1.86x (docs/performance.md,
 // session 8); for bytes (a URL, an ArrayBuffer; not a File or Blob) the timeline's worker
-// gets a copy of them, which it lets go once read (its session never reads them again). A Go 1.11-1.21 trace, read whole by its reader, is loaded by one worker (two would
-// hold it twice). `?workers=1` always loads in one worker, `?workers=2` always in two.
+// gets a copy of them, which it lets go once read (its session never reads them again). A Go
+// 1.11-1.21 trace, read whole by its reader, is loaded by one worker (two would hold it twice).
+// `?workers=1` always loads in one worker, `?workers=2` always in two. A worker whose wasm
+// trapped (out of memory) is replaced, with its trace: `onLost(message)` says so after a call.
 'use strict';
 window.GT = window.GT || {};
 
@@ -221,16 +223,19 @@ GT.Client = class Client {
     const w = this.split && method.startsWith('timeline') ? this.timeline : this.main;
     try {
       return await w.send({ type: 'call', method, args });
-    } finally {
-      this.replaceDead();
+    } catch (e) {
+      if (this.replaceDead() && this.onLost) this.onLost(e.message);
+      throw e;
     }
   }
 
-  /** Workers whose wasm trapped (out of memory) are replaced by fresh ones (with no trace). */
+  /** Workers whose wasm trapped (out of memory) are replaced by fresh ones (with no trace);
+   * whether they were. */
   replaceDead() {
-    if (!(this.main && this.main.dead) && !(this.timeline && this.timeline.dead)) return;
+    if (!(this.main && this.main.dead) && !(this.timeline && this.timeline.dead)) return false;
     this.cancel();
     this.start().catch(() => {});
+    return true;
   }
 
   /** Stops whatever the workers do (a load in progress); new ones start on next use. */

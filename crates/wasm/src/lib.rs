@@ -115,7 +115,8 @@ pub struct Session {
 #[wasm_bindgen]
 impl Session {
     /// Reads and analyses `data`: the file's bytes (a `Uint8Array`, kept by reference for
-    /// scoped profiles, unless only the timeline is computed: do not change them) or the file itself (a `Blob`, read a slice at a time: in a worker only).
+    /// scoped profiles unless only the timeline is computed: do not change them) or the file
+    /// itself (a `Blob`, read a slice at a time: in a worker only).
     /// `progress(bytesRead, total)` is called now and then. Throws the error message of a file
     /// that is not a readable trace. `parts` says what to compute: `"timeline"` (the timeline
     /// only: its methods), `"analyses"` (everything but the timeline: the other methods), or
